@@ -1,0 +1,52 @@
+//! The virtual clock: real time plus an offset that only moves forward.
+
+use chrono::{DateTime, Duration, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+/// A shared clock; clones see the same offset.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    offset_ms: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// The current virtual time.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.offset()
+    }
+
+    /// How far the virtual clock runs ahead of real time.
+    pub fn offset(&self) -> Duration {
+        Duration::milliseconds(self.offset_ms.load(Ordering::SeqCst))
+    }
+
+    /// Moves the clock forward; negative amounts are ignored.
+    pub fn advance(&self, by: Duration) {
+        let ms = by.num_milliseconds().max(0);
+        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Returns the clock to real time.
+    pub fn reset(&self) {
+        self.offset_ms.store(0, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn advance_moves_all_clones_forward_and_reset_returns() {
+        let clock = Clock::default();
+        let other = clock.clone();
+        let before = other.now();
+        clock.advance(Duration::seconds(3600));
+        assert!(other.now() - before >= Duration::seconds(3600));
+        clock.advance(Duration::seconds(-50));
+        assert_eq!(clock.offset(), Duration::seconds(3600));
+        clock.reset();
+        assert_eq!(other.offset(), Duration::zero());
+    }
+}

@@ -1,0 +1,16 @@
+//! facesim: a simulator of face-verification vendor APIs.
+//!
+//! One listener serves every vendor under its own path prefix; each vendor has a state machine
+//! (plain Rust, driven by the virtual [`clock`]) and a thin HTTP adapter.
+
+pub mod body;
+pub mod clock;
+pub mod config;
+pub mod control;
+pub mod ids;
+pub mod media;
+pub mod server;
+pub mod signing;
+pub mod slug;
+pub mod state;
+pub mod truora;

@@ -1,0 +1,188 @@
+//! The `facesim` command line.
+
+use clap::{Args, Parser, Subcommand};
+use facesim::config::Config;
+use facesim::media::{
+    DeterministicMatcher, FaceCount, FixtureFormat, FixtureSpec, Liveness, Marker,
+};
+use facesim::state::App;
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// A simulator of face-verification vendor APIs (Truora, Checkout.com, Trustmatic).
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve every simulated API on one listener.
+    Serve(ServeArgs),
+    /// Write a picture (or video container) carrying a deterministic-matcher marker.
+    Fixture(FixtureArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    addr: SocketAddr,
+    /// Configuration file (TOML); without it the embedded default is used.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Base URL written into links such as file_upload_link (default: the bound address).
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+#[derive(Args)]
+struct FixtureArgs {
+    /// Who is in the picture.
+    #[arg(long)]
+    subject: String,
+    /// How many faces the picture shows.
+    #[arg(long, value_parser = ["none", "one", "many"])]
+    face: Option<String>,
+    /// Whether the face is live or a spoof.
+    #[arg(long, value_parser = ["live", "spoof"])]
+    liveness: Option<String>,
+    /// Forces the similarity score when this picture is the probe (0..1).
+    #[arg(long)]
+    similarity: Option<f64>,
+    /// Marks the face as being in the client's block list.
+    #[arg(long)]
+    blocklist: bool,
+    /// Further marker pairs, e.g. --set fault=system_error or --set speech=mismatch.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    extra: Vec<String>,
+    /// Output format.
+    #[arg(long, default_value = "png")]
+    format: FixtureFormat,
+    /// Picture variant: two variants of one subject are different pictures of the same person.
+    #[arg(long, default_value_t = 0)]
+    variant: u32,
+    /// Output file.
+    #[arg(short = 'o', long)]
+    output: PathBuf,
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Serve(args) => serve(args),
+        Command::Fixture(args) => fixture(args),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("facesim: {message}");
+    ExitCode::FAILURE
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(format!("invalid configuration: {e}")),
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(format!("cannot start the runtime: {e}")),
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+            Ok(l) => l,
+            Err(e) => return fail(format!("cannot listen on {}: {e}", args.addr)),
+        };
+        let bound = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => return fail(e),
+        };
+        let configured = args
+            .public_url
+            .as_deref()
+            .or(Some(config.server.public_url.as_str()));
+        let public_url = facesim::server::public_url(configured, bound);
+        println!("facesim listening on http://{bound}");
+        let _ = std::io::stdout().flush();
+        tracing::info!(%public_url, "serving");
+        let app = Arc::new(App::new(config, public_url, Arc::new(DeterministicMatcher)));
+        match facesim::server::serve(listener, app, shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        }
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutdown signal received");
+}
+
+fn fixture(args: FixtureArgs) -> ExitCode {
+    let mut marker = Marker {
+        subject: Some(args.subject),
+        face: args.face.as_deref().map(|f| match f {
+            "none" => FaceCount::None,
+            "many" => FaceCount::Many,
+            _ => FaceCount::One,
+        }),
+        liveness: args.liveness.as_deref().map(|l| {
+            if l == "spoof" {
+                Liveness::Spoof
+            } else {
+                Liveness::Live
+            }
+        }),
+        similarity: args.similarity,
+        blocklist: args.blocklist.then_some(true),
+        ..Marker::default()
+    };
+    for pair in &args.extra {
+        match pair.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                marker
+                    .extra
+                    .insert(k.trim().to_string(), v.trim().to_string());
+            }
+            _ => return fail(format!("--set expects KEY=VALUE, got {pair:?}")),
+        }
+    }
+    if let Err(e) = Marker::parse(&marker.to_text()) {
+        return fail(format!("invalid marker: {e}"));
+    }
+    let bytes = facesim::media::render(&FixtureSpec {
+        marker,
+        format: args.format,
+        variant: args.variant,
+    });
+    match std::fs::write(&args.output, bytes) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("cannot write {}: {e}", args.output.display())),
+    }
+}

@@ -1,0 +1,136 @@
+//! The listener: one router with a path prefix per vendor host, request logging, panic
+//! containment, connection timeouts and graceful shutdown.
+
+use crate::state::{App, ClientAddr};
+use crate::{control, truora};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use futures_util::FutureExt;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// The vendor prefixes served, for the not-found answer.
+pub const KNOWN_PREFIXES: &[&str] = &[truora::views::PREFIX, control::PREFIX];
+
+/// How long in-flight requests may run after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The whole HTTP application.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .nest(truora::views::PREFIX, truora::http::router())
+        .nest(control::PREFIX, control::router())
+        .fallback(unknown_prefix)
+        .layer(middleware::from_fn(contain_panics))
+        .layer(middleware::from_fn(log_request))
+        .with_state(app)
+}
+
+async fn unknown_prefix(uri: Uri) -> Response {
+    let body = json!({
+        "error": "not_found",
+        "message": format!("No API is served at {}; the known prefixes are {}", uri.path(), KNOWN_PREFIXES.join(", ")),
+        "known_prefixes": KNOWN_PREFIXES,
+    });
+    (StatusCode::NOT_FOUND, Json(body)).into_response()
+}
+
+/// Turns a panicking handler into a 500 in the format of the vendor whose path was called.
+async fn contain_panics(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    match AssertUnwindSafe(next.run(req)).catch_unwind().await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!(%path, "handler panicked");
+            if path.starts_with(truora::views::PREFIX) {
+                truora::error::TruoraError::internal("An internal error occurred").into_response()
+            } else {
+                let body = json!({"error": "internal_server_error", "message": "An internal error occurred"});
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+            }
+        }
+    }
+}
+
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(%method, %path, status = response.status().as_u16(), latency_ms = format!("{latency_ms:.2}"), "request");
+    response
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let header_timeout = Duration::from_secs(app.config.server.header_read_timeout_seconds.max(1));
+    let router = router(app);
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            req.extensions_mut().insert(ClientAddr(peer));
+            router.clone().oneshot(req.map(Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection closed with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => tracing::info!("all connections closed"),
+        _ = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("shutdown grace period over; closing remaining connections"),
+    }
+    Ok(())
+}
+
+/// The base URL links use: `configured` if given, else the bound address.
+pub fn public_url(configured: Option<&str>, bound: SocketAddr) -> String {
+    match configured.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => {
+            let host = if bound.ip().is_unspecified() {
+                SocketAddr::new([127, 0, 0, 1].into(), bound.port())
+            } else {
+                bound
+            };
+            format!("http://{host}")
+        }
+    }
+}

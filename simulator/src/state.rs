@@ -1,0 +1,87 @@
+//! What every request handler shares.
+
+use crate::clock::Clock;
+use crate::config::{Config, TruoraPermission};
+use crate::media::Matcher;
+use crate::signing::LinkSigner;
+use crate::truora::engine::{Caller, Settings, Store};
+use crate::truora::views::Links;
+use chrono::{DateTime, Duration, Utc};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The shared application state.
+pub struct App {
+    /// The virtual clock.
+    pub clock: Clock,
+    /// The loaded configuration.
+    pub config: Config,
+    /// Base URL for links, without a trailing slash.
+    pub public_url: String,
+    /// Signs pre-signed links.
+    pub signer: LinkSigner,
+    /// The active face matcher.
+    pub matcher: Arc<dyn Matcher>,
+    /// Truora state.
+    pub truora: Mutex<Store>,
+    truora_keys: HashMap<String, Caller>,
+}
+
+/// The peer address of a request's connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub SocketAddr);
+
+impl App {
+    /// A fresh application with empty state.
+    pub fn new(config: Config, public_url: String, matcher: Arc<dyn Matcher>) -> App {
+        let truora_keys = config
+            .truora
+            .api_keys
+            .iter()
+            .map(|k| {
+                let caller = Caller {
+                    confirmation_none: k.permissions.contains(&TruoraPermission::ConfirmationNone),
+                    delete_enrollment: k.permissions.contains(&TruoraPermission::DeleteEnrollment),
+                };
+                (k.key.clone(), caller)
+            })
+            .collect();
+        App {
+            clock: Clock::default(),
+            truora: Mutex::new(Store::new(Settings::from_config(&config.truora))),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            signer: LinkSigner::default(),
+            matcher,
+            truora_keys,
+            config,
+        }
+    }
+
+    /// The permissions of a Truora API key, if it is known.
+    pub fn truora_caller(&self, key: &str) -> Option<Caller> {
+        self.truora_keys.get(key).copied()
+    }
+
+    /// Link builder for Truora bodies at `now`.
+    pub fn truora_links(&self, now: DateTime<Utc>) -> Links<'_> {
+        Links {
+            public_url: &self.public_url,
+            signer: &self.signer,
+            file_ttl: Duration::seconds(self.config.truora.file_link_ttl_seconds as i64),
+            now,
+        }
+    }
+
+    /// Empties every vendor's state and returns the clock to real time.
+    pub fn reset(&self) {
+        self.truora.lock().clear();
+        self.clock.reset();
+    }
+
+    /// The body-read deadline.
+    pub fn body_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.config.server.body_read_timeout_seconds)
+    }
+}
