@@ -55,7 +55,7 @@ pub fn media_type(headers: &HeaderMap) -> Option<String> {
 
 /// Human-readable size: `10 MB`.
 pub fn describe_size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{} MB", bytes / (1024 * 1024))
     } else {
         format!("{bytes} bytes")

@@ -122,6 +122,10 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), String> {
+        let server = &self.server;
+        if server.header_read_timeout_seconds == 0 || server.body_read_timeout_seconds == 0 {
+            return Err("server.header_read_timeout_seconds and server.body_read_timeout_seconds must be at least 1".into());
+        }
         let t = &self.truora;
         if !(1..=21600).contains(&t.default_validation_timeout_seconds) {
             return Err(

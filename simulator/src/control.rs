@@ -4,7 +4,7 @@ use crate::body::{media_type, read_limited};
 use crate::ids::rfc3339_nanos;
 use crate::state::App;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,6 +15,15 @@ use std::sync::Arc;
 /// The path prefix of the control API.
 pub const PREFIX: &str = "/_facesim";
 
+/// OpenAPI documents served under `/openapi/{name}.json`, bundled (no external references).
+pub const OPENAPI_DOCUMENTS: &[(&str, &str)] = &[(
+    "truora-validations",
+    include_str!("../../schemas/truora/validations.openapi.bundled.json"),
+)];
+
+/// Largest total offset of the virtual clock (a hundred years).
+const MAX_OFFSET_SECONDS: f64 = 100.0 * 365.0 * 86400.0;
+
 /// Largest clock step accepted in one call (ten years).
 const MAX_ADVANCE_SECONDS: f64 = 10.0 * 365.0 * 86400.0;
 
@@ -24,12 +33,8 @@ pub fn router() -> Router<Arc<App>> {
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
         .route("/reset", post(reset))
-        .fallback(|uri: Uri| async move {
-            ControlError::new(
-                StatusCode::NOT_FOUND,
-                format!("No control endpoint at {}", uri.path()),
-            )
-        })
+        .route("/openapi/{document}", get(openapi))
+        .fallback(|OriginalUri(uri): OriginalUri| async move { not_found(&uri) })
         .method_not_allowed_fallback(|method: axum::http::Method, uri: Uri| async move {
             ControlError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -43,6 +48,35 @@ pub fn router() -> Router<Arc<App>> {
 pub struct ControlError {
     status: StatusCode,
     message: String,
+}
+
+/// The control-API answer for an unreadable body.
+fn body_error(error: crate::body::BodyError) -> ControlError {
+    match error {
+        crate::body::BodyError::TooLarge { limit } => ControlError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is larger than the maximum of {}",
+                crate::body::describe_size(limit)
+            ),
+        ),
+        crate::body::BodyError::Timeout => ControlError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "the body was not received in time",
+        ),
+        crate::body::BodyError::Broken(why) => ControlError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the body could not be read: {why}"),
+        ),
+    }
+}
+
+/// The control-API answer for a path that names no endpoint.
+pub fn not_found(uri: &Uri) -> ControlError {
+    ControlError::new(
+        StatusCode::NOT_FOUND,
+        format!("No control endpoint at {}", uri.path()),
+    )
 }
 
 impl ControlError {
@@ -122,22 +156,29 @@ async fn advance(
     }
     let bytes = read_limited(&headers, body, 64 * 1024, app.body_timeout())
         .await
+        .map_err(body_error)?;
+    let request: Advance = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .ok_or_else(|| "the body is not a JSON object".to_string())
+        .and_then(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
         .map_err(|e| {
             ControlError::new(
                 StatusCode::BAD_REQUEST,
-                format!("the body could not be read: {e:?}"),
+                format!("expected {{\"seconds\": <number>}}: {e}"),
             )
         })?;
-    let request: Advance = serde_json::from_slice(&bytes).map_err(|e| {
-        ControlError::new(
-            StatusCode::BAD_REQUEST,
-            format!("expected {{\"seconds\": <number>}}: {e}"),
-        )
-    })?;
     if !(request.seconds.is_finite() && (0.0..=MAX_ADVANCE_SECONDS).contains(&request.seconds)) {
         return Err(ControlError::new(
             StatusCode::BAD_REQUEST,
             format!("seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}; the clock only moves forward"),
+        ));
+    }
+    let total = app.clock.offset().num_seconds() as f64 + request.seconds;
+    if total > MAX_OFFSET_SECONDS {
+        return Err(ControlError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the virtual clock may run at most {MAX_OFFSET_SECONDS} seconds (100 years) ahead; reset it first"),
         ));
     }
     app.clock.advance(chrono::Duration::milliseconds(
@@ -161,4 +202,52 @@ async fn reset(State(app): State<Arc<App>>) -> Json<ResetBody> {
         reset: true,
         clock: clock_body(&app),
     })
+}
+
+async fn openapi(
+    axum::extract::Path(document): axum::extract::Path<String>,
+) -> Result<Response, ControlError> {
+    let name = document.strip_suffix(".json").unwrap_or(&document);
+    match OPENAPI_DOCUMENTS.iter().find(|(n, _)| *n == name) {
+        Some((_, text)) => Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            *text,
+        )
+            .into_response()),
+        None => {
+            let known: Vec<String> = OPENAPI_DOCUMENTS
+                .iter()
+                .map(|(n, _)| format!("{n}.json"))
+                .collect();
+            Err(ControlError::new(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "No OpenAPI document {document:?}; known documents: {}",
+                    known.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OPENAPI_DOCUMENTS;
+
+    #[test]
+    fn served_openapi_documents_are_openapi_3_1_json() {
+        for (name, text) in OPENAPI_DOCUMENTS {
+            let doc: serde_json::Value =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                doc["openapi"].as_str().map(|v| &v[..3]),
+                Some("3.1"),
+                "{name}"
+            );
+            assert!(
+                doc["paths"].as_object().is_some_and(|p| !p.is_empty()),
+                "{name} has no paths"
+            );
+        }
+    }
 }

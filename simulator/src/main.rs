@@ -109,6 +109,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             Ok(a) => a,
             Err(e) => return fail(e),
         };
+        let shutdown = match shutdown_signal() {
+            Ok(s) => s,
+            Err(e) => return fail(format!("cannot install signal handlers: {e}")),
+        };
         let configured = args
             .public_url
             .as_deref()
@@ -118,30 +122,30 @@ fn serve(args: ServeArgs) -> ExitCode {
         let _ = std::io::stdout().flush();
         tracing::info!(%public_url, "serving");
         let app = Arc::new(App::new(config, public_url, Arc::new(DeterministicMatcher)));
-        match facesim::server::serve(listener, app, shutdown_signal()).await {
+        match facesim::server::serve(listener, app, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         }
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT/SIGTERM handlers now and answers a future that completes on either.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutdown signal received");
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! { _ = interrupt.recv() => {}, _ = terminate.recv() => {} }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutdown signal received");
+    })
 }
 
 fn fixture(args: FixtureArgs) -> ExitCode {

@@ -40,12 +40,24 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn unknown_prefix(uri: Uri) -> Response {
+    if under(uri.path(), truora::views::PREFIX) {
+        return truora::http::not_found(&uri).into_response();
+    }
+    if under(uri.path(), control::PREFIX) {
+        return control::not_found(&uri).into_response();
+    }
     let body = json!({
         "error": "not_found",
         "message": format!("No API is served at {}; the known prefixes are {}", uri.path(), KNOWN_PREFIXES.join(", ")),
         "known_prefixes": KNOWN_PREFIXES,
     });
     (StatusCode::NOT_FOUND, Json(body)).into_response()
+}
+
+/// Whether `path` is `prefix` itself or below it.
+fn under(path: &str, prefix: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Turns a panicking handler into a 500 in the format of the vendor whose path was called.
@@ -55,7 +67,7 @@ async fn contain_panics(req: Request, next: Next) -> Response {
         Ok(response) => response,
         Err(_) => {
             tracing::error!(%path, "handler panicked");
-            if path.starts_with(truora::views::PREFIX) {
+            if under(&path, truora::views::PREFIX) {
                 truora::error::TruoraError::internal("An internal error occurred").into_response()
             } else {
                 let body = json!({"error": "internal_server_error", "message": "An internal error occurred"});

@@ -7,7 +7,7 @@ use super::views::{file_claim, upload_claim, EnrollmentBody, ValidationBody};
 use crate::body::{describe_size, media_type, read_limited, BodyError};
 use crate::state::{App, ClientAddr};
 use axum::body::Body;
-use axum::extract::{RawPathParams, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -26,15 +26,20 @@ pub fn router() -> Router<Arc<App>> {
         .route("/v1/validations/{id}", get(get_validation))
         .route("/v1/uploads/{id}", put(upload))
         .route("/v1/files/{id}", get(file))
-        .fallback(|uri: Uri| async move {
-            TruoraError::not_found(format!("No endpoint at {}", uri.path()))
-        })
-        .method_not_allowed_fallback(|method: axum::http::Method, uri: Uri| async move {
-            TruoraError::method_not_allowed(format!(
-                "Method {method} is not allowed on {}",
-                uri.path()
-            ))
-        })
+        .fallback(|OriginalUri(uri): OriginalUri| async move { not_found(&uri) })
+        .method_not_allowed_fallback(
+            |method: axum::http::Method, OriginalUri(uri): OriginalUri| async move {
+                TruoraError::method_not_allowed(format!(
+                    "Method {method} is not allowed on {}",
+                    uri.path()
+                ))
+            },
+        )
+}
+
+/// The Truora answer for a path that names no endpoint.
+pub fn not_found(uri: &Uri) -> TruoraError {
+    TruoraError::not_found(format!("No endpoint at {}", uri.path()))
 }
 
 impl IntoResponse for TruoraError {
@@ -96,25 +101,27 @@ async fn read_form(app: &App, headers: &HeaderMap, body: Body) -> Result<Form, T
     Ok(Form::parse(&bytes))
 }
 
-fn path_id(params: &RawPathParams) -> String {
-    params
-        .iter()
-        .find(|(k, _)| *k == "id")
-        .map(|(_, v)| v.to_string())
+/// The `{id}` of a route: the last path segment as sent (percent-encoding kept, so any byte
+/// sequence is simply an unknown id).
+fn path_id(uri: &Uri) -> String {
+    uri.path()
+        .rsplit('/')
+        .next()
         .unwrap_or_default()
+        .to_string()
 }
 
 fn query(uri: &Uri) -> Form {
     Form::parse(uri.query().unwrap_or("").as_bytes())
 }
 
+/// The first `X-Forwarded-For` entry when it is an IP address, else the peer's address.
 fn client_ip(headers: &HeaderMap, addr: Option<Extension<ClientAddr>>) -> String {
     let forwarded = headers
         .get("x-forwarded-for")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(',').next())
-        .map(str::trim)
-        .filter(|v| !v.is_empty());
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
     match (forwarded, addr) {
         (Some(ip), _) => ip.to_string(),
         (None, Some(Extension(ClientAddr(peer)))) => peer.ip().to_string(),
@@ -140,13 +147,13 @@ async fn create_enrollment(
 
 async fn get_enrollment(
     State(app): State<Arc<App>>,
-    params: RawPathParams,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Answer<EnrollmentBody> {
     caller(&app, &headers)?;
     let now = app.clock.now();
     let mut store = app.truora.lock();
-    let enrollment = store.enrollment(&path_id(&params), now)?;
+    let enrollment = store.enrollment(&path_id(&uri), now)?;
     Ok(Json(EnrollmentBody::new(
         enrollment,
         &app.truora_links(now),
@@ -155,14 +162,14 @@ async fn get_enrollment(
 
 async fn delete_enrollment(
     State(app): State<Arc<App>>,
-    params: RawPathParams,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Answer<Envelope> {
     let caller = caller(&app, &headers)?;
-    let deleted =
-        app.truora
-            .lock()
-            .delete_enrollment(&path_id(&params), caller, app.clock.now())?;
+    let deleted = app
+        .truora
+        .lock()
+        .delete_enrollment(&path_id(&uri), caller, app.clock.now())?;
     Ok(Json(Envelope::new(
         200,
         format!(
@@ -208,7 +215,6 @@ fn reference_file(
 
 async fn get_validation(
     State(app): State<Arc<App>>,
-    params: RawPathParams,
     uri: Uri,
     headers: HeaderMap,
 ) -> Answer<ValidationBody> {
@@ -224,7 +230,7 @@ async fn get_validation(
     };
     let now = app.clock.now();
     let mut store = app.truora.lock();
-    let validation = store.validation(&path_id(&params), now)?.clone();
+    let validation = store.validation(&path_id(&uri), now)?.clone();
     let reference = reference_file(&mut store, validation.enrollment_id.as_deref(), now);
     Ok(Json(ValidationBody::new(
         &validation,
@@ -252,12 +258,11 @@ fn check_signature(app: &App, uri: &Uri, claim: &str, what: &str) -> Result<i64,
 
 async fn upload(
     State(app): State<Arc<App>>,
-    params: RawPathParams,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Answer<Envelope> {
-    let id = path_id(&params);
+    let id = path_id(&uri);
     check_signature(&app, &uri, &upload_claim(&id), "file upload")?;
     let allow_video = app.truora.lock().prepare_upload(&id, app.clock.now())?;
     let bytes = read_limited(
@@ -283,12 +288,8 @@ async fn upload(
     Ok(Json(Envelope::new(200, message)))
 }
 
-async fn file(
-    State(app): State<Arc<App>>,
-    params: RawPathParams,
-    uri: Uri,
-) -> Result<Response, TruoraError> {
-    let id = path_id(&params);
+async fn file(State(app): State<Arc<App>>, uri: Uri) -> Result<Response, TruoraError> {
+    let id = path_id(&uri);
     let expires = check_signature(&app, &uri, &file_claim(&id), "file")?;
     if app.clock.now().timestamp() > expires {
         return Err(TruoraError::forbidden("The file link has expired"));

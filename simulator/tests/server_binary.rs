@@ -1,0 +1,277 @@
+//! The `facesim serve` command: its announcement, flags, configuration file and shutdown.
+
+mod common;
+
+use common::{client, str_at, KEY, PREFIX};
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// A generous bound for start-up.
+const PATIENCE: Duration = Duration::from_secs(20);
+/// Shutdown must not wait out the server's 10-second grace period for idle connections.
+const SHUTDOWN_BOUND: Duration = Duration::from_secs(8);
+
+/// A running `facesim serve`; killed on drop if still running.
+struct Served {
+    child: Child,
+    first_line: String,
+}
+
+impl Served {
+    /// Starts `facesim serve --addr 127.0.0.1:0` with `extra` arguments and reads its first line.
+    fn start(extra: &[&str]) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_facesim"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("facesim starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let mut served = Served {
+            child,
+            first_line: String::new(),
+        };
+        served.first_line = receiver
+            .recv_timeout(PATIENCE)
+            .expect("a first stdout line");
+        served
+    }
+
+    /// The base URL announced on the first line.
+    fn base(&self) -> &str {
+        self.first_line
+            .trim_end()
+            .strip_prefix("facesim listening on ")
+            .expect("announcement")
+    }
+
+    /// Terminates the server and asserts it exited with status 0.
+    fn stop_cleanly(&mut self) {
+        let status = self.signal_term();
+        assert_eq!(status.code(), Some(0), "{status}");
+    }
+
+    /// Sends SIGTERM now and waits for the exit status.
+    fn signal_term(&mut self) -> ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let deadline = Instant::now() + SHUTDOWN_BOUND;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "facesim did not stop after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Whether process `pid` catches SIGTERM, from `/proc` (`None` where that is unavailable).
+fn sigterm_handled(pid: u32) -> Option<bool> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let mask = status
+        .lines()
+        .find_map(|line| line.strip_prefix("SigCgt:"))?;
+    let mask = u64::from_str_radix(mask.trim(), 16).ok()?;
+    Some(mask & (1 << (15 - 1)) != 0)
+}
+
+/// A file in the temporary directory, unique to this process and `name`.
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("facesim-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+/// Creates an enrollment on `base` with `key`.
+async fn enroll(client: &reqwest::Client, base: &str, key: &str) -> reqwest::Response {
+    client
+        .post(format!("{base}{PREFIX}/v1/enrollments"))
+        .header("Truora-API-Key", key)
+        .form(&[("type", "face-recognition"), ("user_authorized", "true")])
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test]
+async fn serve_announces_its_address_and_stops_cleanly_on_sigterm() {
+    let mut served = Served::start(&[]);
+    let line = served.first_line.trim_end().to_string();
+    let port = line
+        .strip_prefix("facesim listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("{line:?}"));
+    let port: u16 = port
+        .parse()
+        .unwrap_or_else(|_| panic!("{line:?} ends with a port"));
+    assert_ne!(
+        port, 0,
+        "the bound port is announced, not the requested one"
+    );
+
+    // The client keeps its connection open (idle, keep-alive) across the shutdown.
+    let client = client();
+    let response = enroll(&client, served.base(), KEY).await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let link = str_at(&body, "/file_upload_link");
+    assert!(
+        link.starts_with(&format!("{}{PREFIX}/v1/uploads/", served.base())),
+        "{link}"
+    );
+
+    served.stop_cleanly();
+    drop(client);
+}
+
+#[tokio::test]
+async fn public_url_is_written_into_links() {
+    let mut served = Served::start(&["--public-url", "http://example.test/base/"]);
+    let body: serde_json::Value = enroll(&client(), served.base(), KEY)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = str_at(&body, "/file_upload_link");
+    assert!(
+        link.starts_with("http://example.test/base/truora/validations/v1/uploads/UPL"),
+        "{link}"
+    );
+    assert!(
+        served
+            .first_line
+            .starts_with("facesim listening on http://127.0.0.1:"),
+        "the bound address is still announced"
+    );
+    served.stop_cleanly();
+}
+
+#[tokio::test]
+async fn a_config_file_replaces_the_defaults() {
+    let config = temp_file(
+        "custom.toml",
+        "[server]\npublic_url = \"http://configured.test\"\n\n[[truora.api_keys]]\nkey = \"file-key\"\n",
+    );
+    let mut served = Served::start(&["--config", config.to_str().unwrap()]);
+    let accepted = enroll(&client(), served.base(), "file-key").await;
+    assert_eq!(accepted.status(), 200);
+    let body: serde_json::Value = accepted.json().await.unwrap();
+    assert!(
+        str_at(&body, "/file_upload_link").starts_with("http://configured.test/truora/"),
+        "{body}"
+    );
+    let refused = enroll(&client(), served.base(), KEY).await;
+    assert_eq!(refused.status(), 401, "the embedded keys are not used");
+    let envelope: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(envelope["code"], json!(10401));
+    let message = envelope["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Invalid Truora-API-Key"), "{envelope}");
+    served.stop_cleanly();
+
+    // The flag wins over the file.
+    let mut flagged = Served::start(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--public-url",
+        "http://flag.test",
+    ]);
+    let body: serde_json::Value = enroll(&client(), flagged.base(), "file-key")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        str_at(&body, "/file_upload_link").starts_with("http://flag.test/truora/"),
+        "{body}"
+    );
+    flagged.stop_cleanly();
+    let _ = std::fs::remove_file(config);
+}
+
+#[test]
+fn a_bad_config_file_stops_serve_with_a_message() {
+    let unknown = temp_file("unknown.toml", "[server]\nbogus = 1\n");
+    let out_of_range = temp_file(
+        "range.toml",
+        "[truora]\ndefault_validation_timeout_seconds = 0\n",
+    );
+    let missing =
+        std::env::temp_dir().join(format!("facesim-test-{}-missing.toml", std::process::id()));
+    let cases = [
+        (&unknown, "bogus"),
+        (&out_of_range, "default_validation_timeout_seconds"),
+        (&missing, "cannot read"),
+    ];
+    for (path, needle) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_facesim"))
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--config",
+                path.to_str().unwrap(),
+            ])
+            .stdin(Stdio::null())
+            .output()
+            .expect("facesim runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{path:?} should be refused");
+        assert!(
+            stderr.contains("invalid configuration") && stderr.contains(needle),
+            "{path:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(path.to_str().unwrap()),
+            "names the file: {stderr}"
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "never announced a listener: {:?}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    let _ = std::fs::remove_file(unknown);
+    let _ = std::fs::remove_file(out_of_range);
+}
+
+#[test]
+
+fn sigterm_right_after_the_announcement_exits_cleanly() {
+    for _ in 0..20 {
+        let mut served = Served::start(&[]);
+        let handled = sigterm_handled(served.child.id());
+        assert_ne!(
+            handled,
+            Some(false),
+            "no SIGTERM handler when ready was announced"
+        );
+        let status = served.signal_term();
+        assert_eq!(status.code(), Some(0), "{status}");
+    }
+}
