@@ -455,8 +455,23 @@ impl Store {
 
     /// `GET /v1/validations/{id}`.
     pub fn validation(&mut self, id: &str, now: DateTime<Utc>) -> Result<&Validation, TruoraError> {
+        self.validation_with_reference(id, now).map(|(v, _)| v)
+    }
+
+    /// A validation with the id of its enrollment's stored reference file, if any.
+    pub fn validation_with_reference(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(&Validation, Option<&str>), TruoraError> {
         self.settle(now);
-        self.validations.get(id).ok_or_else(validation_not_found)
+        let v = self.validations.get(id).ok_or_else(validation_not_found)?;
+        let reference = v
+            .enrollment_id
+            .as_deref()
+            .and_then(|e| self.enrollments.get(e))
+            .and_then(|e| e.upload.file_id.as_deref());
+        Ok((v, reference))
     }
 
     /// Checks that an upload link can take a file now; answers whether videos are accepted.

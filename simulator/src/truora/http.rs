@@ -1,6 +1,6 @@
 //! The HTTP adapter of the Validations API: headers, bodies and status codes around the engine.
 
-use super::engine::Caller;
+use super::engine::{Caller, Store};
 use super::error::{Envelope, TruoraError};
 use super::form::{Form, NewEnrollment, NewValidation};
 use super::views::{file_claim, upload_claim, EnrollmentBody, ValidationBody};
@@ -189,28 +189,29 @@ async fn create_validation(
     let request = NewValidation::from_form(&read_form(&app, &headers, body).await?)?;
     let now = app.clock.now();
     let mut store = app.truora.lock();
-    let validation = store
+    let id = store
         .create_validation(request, client_ip(&headers, addr), now)?
+        .id
         .clone();
-    let reference = reference_file(&mut store, validation.enrollment_id.as_deref(), now);
-    Ok(Json(ValidationBody::new(
-        &validation,
-        reference.as_deref(),
-        false,
-        &app.truora_links(now),
-    )))
+    render_validation(&app, &mut store, &id, false, now)
 }
 
-fn reference_file(
-    store: &mut super::engine::Store,
-    enrollment_id: Option<&str>,
+/// The body of a validation as it stands at `now`.
+fn render_validation(
+    app: &App,
+    store: &mut Store,
+    id: &str,
+    show_details: bool,
     now: chrono::DateTime<chrono::Utc>,
-) -> Option<String> {
-    let id = enrollment_id?;
-    store
-        .enrollment(id, now)
-        .ok()
-        .and_then(|e| e.upload.file_id.clone())
+) -> Answer<ValidationBody> {
+    let (validation, reference) = store.validation_with_reference(id, now)?;
+    let links = app.truora_links(now);
+    Ok(Json(ValidationBody::new(
+        validation,
+        reference,
+        show_details,
+        &links,
+    )))
 }
 
 async fn get_validation(
@@ -230,14 +231,7 @@ async fn get_validation(
     };
     let now = app.clock.now();
     let mut store = app.truora.lock();
-    let validation = store.validation(&path_id(&uri), now)?.clone();
-    let reference = reference_file(&mut store, validation.enrollment_id.as_deref(), now);
-    Ok(Json(ValidationBody::new(
-        &validation,
-        reference.as_deref(),
-        show_details,
-        &app.truora_links(now),
-    )))
+    render_validation(&app, &mut store, &path_id(&uri), show_details, now)
 }
 
 /// Checks the `Expires`/`Signature` of a pre-signed link; answers its expiry.
