@@ -135,8 +135,6 @@ pub struct Verdict {
 /// A validation's processing after its upload.
 #[derive(Debug, Clone)]
 pub struct Processing {
-    /// When the upload arrived.
-    pub started: DateTime<Utc>,
     /// When the verdict becomes visible.
     pub due: DateTime<Utc>,
     /// The verdict.
@@ -593,7 +591,6 @@ impl Store {
                 v.update_date = now;
                 v.processing_start_date = Some(now);
                 v.processing = Some(Processing {
-                    started: now,
                     due: now + self.settings.processing_delay,
                     verdict,
                 });
@@ -616,11 +613,6 @@ impl Store {
     /// A stored file.
     pub fn file(&self, file_id: &str) -> Option<&StoredFile> {
         self.files.get(file_id)
-    }
-
-    /// Every enrollment (for inspection), in no particular order.
-    pub fn enrollments(&self) -> impl Iterator<Item = &Enrollment> {
-        self.enrollments.values()
     }
 
     /// Applies every transition that is due at `now`: finished processing and timeouts.

@@ -103,13 +103,7 @@ impl Reply {
         let body = self.json();
         assert_eq!(body["code"], json!(10000 + u32::from(status)), "{body}");
         assert_eq!(body["http_code"], json!(status), "{body}");
-        let message = body["message"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no message: {body}"));
-        assert!(
-            message.contains(needle),
-            "message {message:?} should mention {needle:?}"
-        );
+        let message = mentioning(&body, needle);
         assert_eq!(
             body.as_object().map(|o| o.len()),
             Some(3),
@@ -128,13 +122,7 @@ impl Reply {
         );
         let body = self.json();
         assert_eq!(body["error"], json!(name), "{body}");
-        let message = body["message"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no message: {body}"));
-        assert!(
-            message.contains(needle),
-            "message {message:?} should mention {needle:?}"
-        );
+        let message = mentioning(&body, needle);
         message.to_string()
     }
 }
@@ -375,4 +363,16 @@ pub fn chunked(total: usize, piece: usize) -> reqwest::Body {
         })
         .collect();
     reqwest::Body::wrap(StreamBody::new(futures::stream::iter(frames)))
+}
+
+/// The body's `message`, asserted to contain `needle`.
+fn mentioning(body: &Value, needle: &str) -> String {
+    let message = body["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no message: {body}"));
+    assert!(
+        message.contains(needle),
+        "message {message:?} should mention {needle:?}"
+    );
+    message.to_string()
 }
