@@ -5,9 +5,11 @@
 
 Resets the simulator first (POST /_facesim/reset) and moves its virtual clock, so point it at a
 server used for nothing else. Each JSON answer is validated against the modular schemas
-(schemas/truora/validations/*.schema.json) and against the bundled OpenAPI document: the
-status must be one the operation declares, and the body must match that status' schema. Then
-mutated copies of real bodies must be REJECTED. Needs the jsonschema package.
+(schemas/truora/validations/*.schema.json) and against the bundled OpenAPI document of its
+operation (validations.openapi.bundled.json for the API, files.openapi.bundled.json for the
+pre-signed upload and file links): the status must be one the operation declares, and the body
+must match that status' schema. Then mutated copies of real bodies must be REJECTED. Needs the
+jsonschema package.
 """
 
 import copy
@@ -55,20 +57,21 @@ def _load(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-OPENAPI = _load(HERE / "truora" / "validations.openapi.bundled.json")
+# The Validations API, and facesim's stand-ins for the pre-signed links its bodies hand out.
+DOCUMENTS = {name: _load(HERE / "truora" / f"{name}.openapi.bundled.json") for name in ("validations", "files")}
 REGISTRY = Registry().with_resources(
     [(s["$id"], Resource.from_contents(s)) for s in map(_load, (HERE / "truora").rglob("*.schema.json"))]
-    + [("urn:bundle", DRAFT202012.create_resource(OPENAPI))]
+    + [(f"urn:{name}", DRAFT202012.create_resource(doc)) for name, doc in DOCUMENTS.items()]
 )
 
 
-def validators(component):
-    """The modular schema and the bundled component named `component` (e.g. error.acknowledgement)."""
+def validators(component, document):
+    """The modular schema and the component named `component` (e.g. error.acknowledgement) of a bundle."""
     stem, _, definition = component.partition(".")
     modular = ID + f"{stem}.schema.json" + (f"#/$defs/{definition}" if definition else "")
     return [
         Draft202012Validator({"$ref": ref}, registry=REGISTRY, format_checker=FORMATS)
-        for ref in (modular, f"urn:bundle#/components/schemas/{component}")
+        for ref in (modular, f"urn:{document}#/components/schemas/{component}")
     ]
 
 
@@ -76,9 +79,9 @@ VALIDATORS = {}
 VALID, REJECTED = Counter(), Counter()
 
 
-def check(body, component):
+def check(body, component, document="validations"):
     """Asserts body is valid against both forms of the schema; counts it."""
-    for v in VALIDATORS.setdefault(component, validators(component)):
+    for v in VALIDATORS.setdefault((component, document), validators(component, document)):
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(body)]
         assert not errors, f"{component} refused {json.dumps(body)}:\n  " + "\n  ".join(errors)
     VALID[component] += 1
@@ -86,7 +89,7 @@ def check(body, component):
 
 def reject(body, component, why):
     """Asserts body is invalid against both forms of the schema; counts it."""
-    for v in VALIDATORS.setdefault(component, validators(component)):
+    for v in VALIDATORS.setdefault((component, "validations"), validators(component, "validations")):
         assert not v.is_valid(body), f"{component} accepted a body with {why}: {json.dumps(body)}"
     REJECTED[component] += 1
 
@@ -98,19 +101,21 @@ OPERATIONS = Counter()
 
 
 def operation(method, url):
-    """The OpenAPI operation serving method+url; None for an unknown path; {} for a wrong method."""
+    """(document, operation) serving method+url: (None, None) for an unknown path, an empty
+    operation for a method the path does not have."""
     path = urllib.parse.urlsplit(url).path.removeprefix(PREFIX)
-    for template, item in OPENAPI["paths"].items():
-        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
-            return item.get(method.lower(), {})
-    return None
+    for name, doc in DOCUMENTS.items():
+        for template, item in doc["paths"].items():
+            if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template), path):
+                return name, item.get(method.lower(), {})
+    return None, None
 
 
-def response_schema(op, status):
+def response_schema(document, op, status):
     """The name of the component the operation declares for a JSON answer of status."""
     response = op["responses"][str(status)]
     if "$ref" in response:  # a shared error response: its schema is error.error narrowed to the status
-        response = OPENAPI["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        response = DOCUMENTS[document]["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
     schema = response["content"]["application/json"]["schema"]
     refs = [schema] + schema.get("allOf", [])
     return next(r["$ref"].rsplit("/", 1)[1] for r in refs if "$ref" in r)
@@ -142,7 +147,7 @@ def call(method, url, expect, form=None, data=None, key=KEY, content_type=None, 
         headers["Content-Type"] = content_type
     status, raw, media = send(method, url, data, headers, announce)
     assert status == expect, f"{method} {url}: {status} (expected {expect}) {raw[:300]!r}"
-    op = operation(method, url)
+    document, op = operation(method, url)
     if op:
         assert str(status) in op["responses"], f"{op['operationId']} does not declare {status}"
         OPERATIONS[f"{op['operationId']} {status}"] += 1
@@ -154,7 +159,10 @@ def call(method, url, expect, form=None, data=None, key=KEY, content_type=None, 
     body = json.loads(raw)
     if status != 200:
         assert body.get("http_code") == status, f"http_code {body.get('http_code')} on a {status}"
-    check(body, response_schema(op, status) if op else "error.error")
+    if op:
+        check(body, response_schema(document, op, status), document)
+    else:
+        check(body, "error.error")
     return body
 
 
@@ -279,7 +287,9 @@ def flow():
     link = e["file_upload_link"]
     call("POST", "/v1/enrollments", 400, form={"user_authorized": "true"})
     call("POST", "/v1/validations", 400, form=dict(FACE, account_id="alice-ok", threshold="2"))
-    call("POST", "/v1/validations", 400, form=dict(FACE, account_id="nobody-02"))
+    call("POST", "/v1/validations", 400, form=dict(FACE, account_id="alice-ok", threshold="1e-1"))
+    call("POST", "/v1/validations", 400, form=dict(FACE, account_id="alice-ok", timeout="+5"))
+    call("POST", "/v1/enrollments", 400, form=dict(FACE, account_id=""))
     call("GET", f"/v1/validations/{v['validation_id']}?show_details=maybe", 400)
     call("GET", f"/v1/enrollments/{e['enrollment_id']}", 401, key=None)
     call("POST", "/v1/validations", 401, form=dict(FACE, account_id="alice-ok"), key="wrong-key")
@@ -291,18 +301,22 @@ def flow():
     call("GET", "/v1/enrollments/ENR" + "0" * 32, 404)
     call("GET", "/v1/validations/VLD" + "0" * 32, 404)
     call("POST", "/v1/validations", 404, form=dict(retry, retry_of_id="VLD" + "0" * 32))
+    call("POST", "/v1/validations", 404, form=dict(FACE, account_id="nobody-02"))
     call("GET", "/v1/nothing", 404)
     call("PATCH", f"/v1/validations/{v['validation_id']}", 405)
     call("GET", link, 405)
     call("POST", "/v1/enrollments", 409, form=dict(FACE, account_id="alice-ok"))
+
     upload(link, reference, 409)
     fresh = call("POST", "/v1/validations", 200, form=dict(FACE, account_id="alice-ok"))
+    call("POST", "/v1/validations", 409, form=dict(retry, retry_of_id=fresh["validation_id"]))  # pending, not failed
     upload(fresh["instructions"]["file_upload_link"], None, 413, announce=10 * 1024 * 1024 + 1)
     call("POST", "/v1/enrollments", 413, form=FACE, announce=1024 * 1024 + 1)
     call("POST", "/v1/enrollments", 415, data=json.dumps(FACE).encode(), content_type="application/json")
     call("DELETE", f"/v1/enrollments/{e['enrollment_id']}", 200)
     call("GET", f"/v1/enrollments/{e['enrollment_id']}", 404)
     enrollment("pending", "waiting_file_upload", e["account_id"])  # the account may enroll again
+    call("POST", "/v1/validations", 409, form=dict(FACE, account_id=e["account_id"]))  # no reference image yet
 
 
 # --- negative cases ------------------------------------------------------------------------
@@ -330,7 +344,10 @@ def negatives():
         ("enrollment", mutated(pending, lambda b: b.update(reason="no_face_detected")), "pending with a failure reason"),
         ("enrollment", mutated(pending, lambda b: b.pop("reason")), "pending without reason"),
         ("enrollment", mutated(failed, lambda b: b.update(reason="waiting_file_upload")), "failure with a pending reason"),
-        ("enrollment", mutated(failed, lambda b: b.update(creation_date="2024-05-22T23:32:01Z")), "no fractional seconds"),
+        ("enrollment", mutated(failed, lambda b: b.update(creation_date="2024-05-22T23:32:01.1234567890Z")),
+         "ten fractional digits"),
+        ("enrollment", mutated(failed, lambda b: b.update(creation_date="2024-05-22T23:32:01.Z")), "a bare decimal point"),
+        ("enrollment", mutated(failed, lambda b: b.update(creation_date="2024-05-22 23:32:01Z")), "a space for T"),
         ("enrollment", mutated(failed, lambda b: b.update(update_date="2024-05-22T23:32:01.5+02:00")), "a non-Z offset"),
         ("enrollment", mutated(failed, lambda b: b.update(file_upload_link="not a link")), "a link that is no URI"),
         ("validation", mutated(success, lambda b: b.pop("validation_id")), "no validation_id"),
@@ -366,9 +383,23 @@ def negatives():
         ("validation.create_request", dict(FACE, account_id="a", subvalidations=["face"]), "subvalidations=face"),
         ("validation.create_request", dict(FACE, account_id="a", subvalidations=["speech_match"]), "speech_match alone"),
         ("validation.create_request", dict(FACE, account_id="a", retry_of_id="VLD" + "0" * 32), "a retry without liveness"),
+        ("validation.create_request", dict(FACE, account_id=""), "an empty account_id"),
+        ("validation.create_request", dict(FACE, account_id="a" * 129), "a 129-character account_id"),
+        ("validation.create_request", dict(FACE, account_id="a", threshold="1e-1"), "threshold 1e-1"),
+        ("validation.create_request", dict(FACE, account_id="a", threshold="+0.5"), "threshold +0.5"),
+        ("validation.create_request", dict(FACE, account_id="a", threshold=""), "an empty threshold"),
+        ("validation.create_request", dict(FACE, account_id="a", timeout="+5"), "timeout +5"),
+        ("validation.create_request", dict(FACE, account_id="a", timeout="007"), "timeout 007"),
+        ("validation.create_request", dict(FACE, account_id="a", subvalidations=[""]), "an empty subvalidations value"),
+        ("enrollment.create_request", dict(FACE, account_id=""), "an empty account_id"),
+        ("enrollment.create_request", dict(FACE, confirmation=""), "an empty confirmation"),
     ]
     for component, body, why in cases:
         reject(body, component, why)
+    # Some real update_date values carry whole seconds (reference truora.md §7): accepted too.
+    check(mutated(failed, lambda b: b.update(update_date="2024-05-22T23:32:01Z")), "enrollment")
+    check(mutated(success, lambda b: b.update(creation_date="2025-01-01T00:00:00Z")), "validation")
+    check(dict(FACE, account_id="a" * 128, threshold=".5", timeout="21600"), "validation.create_request")
 
 
 def main():

@@ -32,6 +32,8 @@ pub struct ServerConfig {
     pub max_form_body_bytes: u64,
     /// Largest media upload in bytes.
     pub max_media_body_bytes: u64,
+    /// Check every answer against the embedded OpenAPI contracts and log each violation.
+    pub strict: bool,
 }
 
 impl Default for ServerConfig {
@@ -42,6 +44,7 @@ impl Default for ServerConfig {
             body_read_timeout_seconds: 60,
             max_form_body_bytes: 1024 * 1024,
             max_media_body_bytes: 10 * 1024 * 1024,
+            strict: false,
         }
     }
 }
@@ -167,6 +170,13 @@ mod tests {
             ]
         );
         assert!(config.truora.api_keys[1].permissions.is_empty());
+        assert!(!config.server.strict, "strict mode is opt-in");
+        assert!(
+            Config::parse("[server]\nstrict = true")
+                .unwrap()
+                .server
+                .strict
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The control API under `{root}/_facesim`: the virtual clock and resets.
+//! The control API under `{root}/_facesim`: the virtual clock, resets and the OpenAPI documents.
 
 use crate::body::{media_type, read_limited};
 use crate::ids::rfc3339_nanos;
@@ -14,12 +14,6 @@ use std::sync::Arc;
 
 /// The path prefix of the control API.
 pub const PREFIX: &str = "/_facesim";
-
-/// OpenAPI documents served under `/openapi/{name}.json`, bundled (no external references).
-pub const OPENAPI_DOCUMENTS: &[(&str, &str)] = &[(
-    "truora-validations",
-    include_str!("../../schemas/truora/validations.openapi.bundled.json"),
-)];
 
 /// Largest total offset of the virtual clock (a hundred years).
 const MAX_OFFSET_SECONDS: f64 = 100.0 * 365.0 * 86400.0;
@@ -208,16 +202,15 @@ async fn openapi(
     axum::extract::Path(document): axum::extract::Path<String>,
 ) -> Result<Response, ControlError> {
     let name = document.strip_suffix(".json").unwrap_or(&document);
-    match OPENAPI_DOCUMENTS.iter().find(|(n, _)| *n == name) {
-        Some((_, text)) => Ok((
+    match facesim_schemas::openapi_text(name) {
+        Some(text) => Ok((
             [(axum::http::header::CONTENT_TYPE, "application/json")],
-            *text,
+            text,
         )
             .into_response()),
         None => {
-            let known: Vec<String> = OPENAPI_DOCUMENTS
-                .iter()
-                .map(|(n, _)| format!("{n}.json"))
+            let known: Vec<String> = facesim_schemas::api_names()
+                .map(|n| format!("{n}.json"))
                 .collect();
             Err(ControlError::new(
                 StatusCode::NOT_FOUND,
@@ -232,11 +225,10 @@ async fn openapi(
 
 #[cfg(test)]
 mod tests {
-    use super::OPENAPI_DOCUMENTS;
-
     #[test]
     fn served_openapi_documents_are_openapi_3_1_json() {
-        for (name, text) in OPENAPI_DOCUMENTS {
+        for name in facesim_schemas::api_names() {
+            let text = facesim_schemas::openapi_text(name).unwrap();
             let doc: serde_json::Value =
                 serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(

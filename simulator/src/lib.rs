@@ -13,4 +13,9 @@ pub mod server;
 pub mod signing;
 pub mod slug;
 pub mod state;
+pub mod strict;
 pub mod truora;
+pub mod unread_body;
+
+#[cfg(test)]
+mod schema_drift;

@@ -39,6 +39,11 @@ struct ServeArgs {
     /// Base URL written into links such as file_upload_link (default: the bound address).
     #[arg(long)]
     public_url: Option<String>,
+    /// Check every answer against the APIs' OpenAPI documents and log each violation
+    /// (overrides server.strict; --strict=false turns it off).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1)]
+    #[arg(require_equals = true, default_missing_value = "true")]
+    strict: Option<bool>,
 }
 
 #[derive(Args)]
@@ -85,10 +90,13 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let config = match Config::load(args.config.as_deref()) {
+    let mut config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => return fail(format!("invalid configuration: {e}")),
     };
+    if let Some(strict) = args.strict {
+        config.server.strict = strict;
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

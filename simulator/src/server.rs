@@ -2,7 +2,7 @@
 //! containment, connection timeouts and graceful shutdown.
 
 use crate::state::{App, ClientAddr};
-use crate::{control, truora};
+use crate::{control, strict, truora, unread_body};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
@@ -30,11 +30,22 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// The whole HTTP application.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .nest(truora::views::PREFIX, truora::http::router())
         .nest(control::PREFIX, control::router())
         .fallback(unknown_prefix)
-        .layer(middleware::from_fn(contain_panics))
+        .layer(middleware::from_fn(contain_panics));
+    if app.config.server.strict {
+        router = router.layer(middleware::from_fn_with_state(
+            app.clone(),
+            strict::check_answers,
+        ));
+    }
+    router
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            unread_body::settle_unread_bodies,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(app)
 }
@@ -94,6 +105,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let header_timeout = Duration::from_secs(app.config.server.header_read_timeout_seconds.max(1));
+    if app.config.server.strict {
+        let apis: Vec<_> = facesim_schemas::api_names().collect();
+        tracing::info!(apis = %apis.join(", "), "strict mode: every answer is checked against its OpenAPI document");
+    }
     let router = router(app);
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();

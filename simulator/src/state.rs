@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::config::{Config, TruoraPermission};
 use crate::media::Matcher;
 use crate::signing::LinkSigner;
+use crate::strict::StrictLog;
 use crate::truora::engine::{Caller, Settings, Store};
 use crate::truora::views::Links;
 use chrono::{DateTime, Duration, Utc};
@@ -26,6 +27,8 @@ pub struct App {
     pub matcher: Arc<dyn Matcher>,
     /// Truora state.
     pub truora: Mutex<Store>,
+    /// What strict mode checked and the violations it found (kept across resets).
+    pub strict: StrictLog,
     truora_keys: HashMap<String, Caller>,
 }
 
@@ -54,6 +57,7 @@ impl App {
             public_url: public_url.trim_end_matches('/').to_string(),
             signer: LinkSigner::default(),
             matcher,
+            strict: StrictLog::default(),
             truora_keys,
             config,
         }

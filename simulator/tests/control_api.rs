@@ -111,7 +111,7 @@ async fn reset_empties_the_state_and_returns_the_clock() {
         .truora_error(404, "The upload link was not found");
     sim.create_validation("alice", &[])
         .await
-        .truora_error(400, "has no face enrollment");
+        .truora_error(404, "has no face enrollment");
     assert_eq!(
         sim.enroll(Some("alice")).await["account_id"],
         json!("alice"),

@@ -24,11 +24,16 @@ struct Served {
 impl Served {
     /// Starts `facesim serve --addr 127.0.0.1:0` with `extra` arguments and reads its first line.
     fn start(extra: &[&str]) -> Served {
+        Served::start_logging(extra, Stdio::null())
+    }
+
+    /// Like [`Served::start`], with the logs (stderr) going to `logs`.
+    fn start_logging(extra: &[&str], logs: impl Into<Stdio>) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_facesim"))
             .args(["serve", "--addr", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(logs)
             .spawn()
             .expect("facesim starts");
         let stdout = child.stdout.take().expect("piped stdout");
@@ -274,4 +279,64 @@ fn sigterm_right_after_the_announcement_exits_cleanly() {
         let status = served.signal_term();
         assert_eq!(status.code(), Some(0), "{status}");
     }
+}
+
+/// Runs `facesim serve` with `extra` arguments, makes one enrollment and one request to an
+/// unknown path, stops it and answers its logs.
+async fn served_logs(name: &str, extra: &[&str]) -> String {
+    let path = temp_file(name, "");
+    let log = std::fs::File::create(&path).expect("log file");
+    let mut served = Served::start_logging(extra, log);
+    assert_eq!(enroll(&client(), served.base(), KEY).await.status(), 200);
+    let unknown = client()
+        .get(format!("{}{PREFIX}/v1/nothing-here", served.base()))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(unknown.status(), 404);
+    served.stop_cleanly();
+    let logs = std::fs::read_to_string(&path).expect("logs");
+    let _ = std::fs::remove_file(path);
+    logs
+}
+
+const STRICT_ON: &str = "strict mode: every answer is checked";
+
+#[tokio::test]
+async fn strict_turns_checking_on_and_a_conforming_server_logs_no_violation() {
+    let logs = served_logs("strict.log", &["--strict"]).await;
+    assert!(logs.contains(STRICT_ON), "{logs}");
+    assert!(!logs.contains("breaks its documented contract"), "{logs}");
+    assert!(!logs.contains("ERROR"), "{logs}");
+
+    let off = served_logs("default.log", &[]).await;
+    assert!(
+        !off.contains(STRICT_ON),
+        "strict mode is off by default: {off}"
+    );
+}
+
+#[tokio::test]
+async fn the_strict_flag_overrides_the_config_file() {
+    let text = format!("[server]\nstrict = true\n\n[[truora.api_keys]]\nkey = \"{KEY}\"\n");
+    let config = temp_file("strict.toml", &text);
+    let config = config.to_str().unwrap();
+    let on = served_logs("config-on.log", &["--config", config]).await;
+    assert!(on.contains(STRICT_ON), "{on}");
+    let off = served_logs("config-off.log", &["--config", config, "--strict=false"]).await;
+    assert!(!off.contains(STRICT_ON), "{off}");
+    let _ = std::fs::remove_file(config);
+}
+
+#[test]
+fn a_strict_value_that_is_not_a_boolean_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_facesim"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--strict=maybe"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("facesim runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("--strict"), "{stderr}");
+    assert!(output.stdout.is_empty(), "never announced a listener");
 }

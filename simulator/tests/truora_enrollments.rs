@@ -52,17 +52,40 @@ async fn create_generates_an_account_id_when_none_is_given() {
     let sim = Sim::start().await;
     let generated = sim.enroll(None).await;
     assert_prefixed_id(str_at(&generated, "/account_id"), "ACC");
+    let another = sim.enroll(None).await;
+    assert_prefixed_id(str_at(&another, "/account_id"), "ACC");
+    assert_ne!(another["account_id"], generated["account_id"]);
+}
 
-    let empty = sim
+#[tokio::test]
+async fn create_refuses_fields_sent_without_a_value() {
+    let sim = Sim::start().await;
+    let message = sim
         .post_form(
             "/v1/enrollments",
             Some(KEY),
             &[FACE, AUTHORIZED, ("account_id", "")],
         )
         .await
-        .ok();
-    assert_prefixed_id(str_at(&empty, "/account_id"), "ACC");
-    assert_ne!(empty["account_id"], generated["account_id"]);
+        .truora_error(400, "account_id is empty");
+    assert!(
+        message.contains("omit it") && message.contains("[a-zA-Z0-9_.-]+"),
+        "{message}"
+    );
+    sim.post_form(
+        "/v1/enrollments",
+        Some(KEY),
+        &[FACE, AUTHORIZED, ("confirmation", "")],
+    )
+    .await
+    .truora_error(400, "confirmation is empty");
+    sim.post_form(
+        "/v1/enrollments",
+        Some(KEY),
+        &[FACE, ("user_authorized", "")],
+    )
+    .await
+    .truora_error(400, "user_authorized is required");
 }
 
 #[tokio::test]

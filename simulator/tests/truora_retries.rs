@@ -110,6 +110,14 @@ async fn retries_need_passive_liveness() {
         let reply = sim.create_validation("alice", &extra).await;
         reply.truora_error(400, "retry_of_id is only available with passive liveness");
     }
+    // A form rule: refused before the account or the original is looked up.
+    let reply = sim
+        .create_validation(
+            "nobody",
+            &[("retry_of_id", "VLD00000000000000000000000000000000")],
+        )
+        .await;
+    reply.truora_error(400, "retry_of_id is only available with passive liveness");
 }
 
 #[tokio::test]
@@ -120,7 +128,7 @@ async fn only_failed_validations_can_be_retried() {
     let message = sim
         .create_validation("alice", &[PASSIVE_LIVENESS, ("retry_of_id", pending_id)])
         .await
-        .truora_error(400, "must refer to a failed validation");
+        .truora_error(409, "must refer to a failed validation");
     assert!(
         message.contains(pending_id) && message.contains("pending"),
         "{message}"
@@ -137,7 +145,7 @@ async fn only_failed_validations_can_be_retried() {
     let message = sim
         .create_validation("alice", &[PASSIVE_LIVENESS, ("retry_of_id", passed_id)])
         .await
-        .truora_error(400, "must refer to a failed validation");
+        .truora_error(409, "must refer to a failed validation");
     assert!(message.contains("success"), "{message}");
 }
 
@@ -174,7 +182,7 @@ async fn a_chain_allows_two_retries() {
             ],
         )
         .await;
-    let message = reply.truora_error(400, "No retries left");
+    let message = reply.truora_error(409, "No retries left");
     assert!(message.contains("allows 2 retries"), "{message}");
 }
 
@@ -192,7 +200,7 @@ async fn retries_close_after_the_retry_window() {
             ],
         )
         .await;
-    let message = reply.truora_error(400, "retry window");
+    let message = reply.truora_error(409, "retry window");
     assert!(message.contains("300 seconds"), "{message}");
 }
 
@@ -216,5 +224,5 @@ async fn retrying_an_unknown_or_foreign_validation_is_refused() {
             ],
         )
         .await;
-    reply.truora_error(400, "belongs to another account_id");
+    reply.truora_error(409, "belongs to another account_id");
 }

@@ -38,7 +38,7 @@ async fn create_requires_type_authorization_and_account_id() {
 async fn create_needs_a_ready_enrollment() {
     let sim = Sim::start().await;
     let unknown = sim.create_validation("nobody", &[]).await;
-    let message = unknown.truora_error(400, "has no face enrollment");
+    let message = unknown.truora_error(404, "The Enrollment was not found");
     assert!(
         message.contains("nobody") && message.contains("POST /v1/enrollments"),
         "{message}"
@@ -48,7 +48,7 @@ async fn create_needs_a_ready_enrollment() {
     let message = sim
         .create_validation("waiting", &[])
         .await
-        .truora_error(400, "has no reference image yet");
+        .truora_error(409, "has no reference image yet");
     assert!(
         message.contains(str_at(&waiting, "/enrollment_id")),
         "{message}"
@@ -60,7 +60,7 @@ async fn create_needs_a_ready_enrollment() {
     let message = sim
         .create_validation("failed", &[])
         .await
-        .truora_error(400, "failed (no_face_detected)");
+        .truora_error(409, "failed (no_face_detected)");
     assert!(
         message.contains(str_at(&failed, "/enrollment_id")),
         "{message}"
@@ -77,6 +77,13 @@ async fn create_rejects_bad_options_naming_the_field() {
         (&[("threshold", "abc")], "invalid threshold"),
         (&[("threshold", "NaN")], "invalid threshold"),
         (&[("threshold", "inf")], "invalid threshold"),
+        (&[("threshold", "1e-1")], "invalid threshold \"1e-1\""),
+        (&[("threshold", "+0.5")], "invalid threshold"),
+        (&[("threshold", "00.5")], "invalid threshold"),
+        (&[("threshold", "0.")], "invalid threshold"),
+        (&[("threshold", "1.0001")], "invalid threshold"),
+        (&[("threshold", "0,5")], "invalid threshold"),
+        (&[("threshold", " 0.5")], "invalid threshold"),
         (&[("liveness", "active")], "invalid liveness \"active\""),
         (
             &[("subvalidations", "face")],
@@ -98,6 +105,10 @@ async fn create_rejects_bad_options_naming_the_field() {
         (&[("timeout", "1.5")], "invalid timeout"),
         (&[("timeout", "-5")], "invalid timeout"),
         (&[("timeout", "soon")], "invalid timeout"),
+        (&[("timeout", "+5")], "invalid timeout \"+5\""),
+        (&[("timeout", "007")], "invalid timeout"),
+        (&[("timeout", "1e3")], "invalid timeout"),
+        (&[("timeout", "99999999999999999999999")], "invalid timeout"),
         (
             &[("subvalidations", "speech_match")],
             "minimum_precision is required",
@@ -120,6 +131,59 @@ async fn create_rejects_bad_options_naming_the_field() {
         .await
         .truora_error(400, "21600");
     assert!(message.contains("seconds"), "{message}");
+}
+
+#[tokio::test]
+async fn create_refuses_fields_sent_without_a_value() {
+    let sim = Sim::start().await;
+    sim.enrolled("alice").await;
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[("threshold", "")], "threshold is empty"),
+        (&[("timeout", "")], "timeout is empty"),
+        (&[("liveness", "")], "liveness is empty"),
+        (&[("minimum_precision", "")], "minimum_precision is empty"),
+        (&[("retry_of_id", "")], "retry_of_id is empty"),
+        (
+            &[("subvalidations", "")],
+            "subvalidations has an empty value",
+        ),
+        (
+            &[("subvalidations", "similarity"), ("subvalidations", "")],
+            "subvalidations has an empty value",
+        ),
+    ];
+    for (extra, needle) in cases {
+        let message = sim
+            .create_validation("alice", extra)
+            .await
+            .truora_error(400, needle);
+        assert!(message.contains("omit it"), "{extra:?}: {message}");
+    }
+    sim.create_validation("", &[])
+        .await
+        .truora_error(400, "account_id is required");
+}
+
+#[tokio::test]
+async fn create_accepts_plain_decimal_thresholds_and_timeouts() {
+    let sim = Sim::start().await;
+    sim.enrolled("alice").await;
+    for (threshold, value) in [
+        ("0", 0.0),
+        (".5", 0.5),
+        ("0.8", 0.8),
+        ("0.999999", 0.999999),
+        ("1", 1.0),
+        ("1.000", 1.0),
+    ] {
+        let created = sim.validate("alice", &[("threshold", threshold)]).await;
+        assert_eq!(created["threshold"], json!(value), "{threshold}");
+    }
+    for timeout in [1, 60, 21600] {
+        let text = timeout.to_string();
+        let created = sim.validate("alice", &[("timeout", &text)]).await;
+        assert_eq!(created["timeout"], json!(timeout));
+    }
 }
 
 #[tokio::test]
@@ -417,4 +481,23 @@ async fn show_details_must_be_true_or_false() {
         message.contains("yes") && message.contains("true or false"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn show_details_sent_without_a_value_is_refused() {
+    let sim = Sim::start().await;
+    sim.enrolled("alice").await;
+    let created = sim.validate("alice", &[]).await;
+    let id = str_at(&created, "/validation_id");
+    sim.get(&format!("/v1/validations/{id}?show_details="), Some(KEY))
+        .await
+        .truora_error(400, "invalid show_details \"\"");
+    let plain = sim
+        .get(
+            &format!("/v1/validations/{id}?show_details=false"),
+            Some(KEY),
+        )
+        .await
+        .ok();
+    assert!(plain.get("validation_inputs").is_none(), "{plain}");
 }

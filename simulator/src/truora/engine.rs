@@ -3,7 +3,7 @@
 //! input, and answers a value or a [`TruoraError`].
 
 use super::error::TruoraError;
-use super::form::{NewEnrollment, NewValidation};
+use super::form::{NewEnrollment, NewValidation, RETRY_NEEDS_PASSIVE_LIVENESS};
 use super::model::*;
 use crate::config::TruoraConfig;
 use crate::ids::prefixed_hex_id;
@@ -373,7 +373,8 @@ impl Store {
     }
 
     /// A retry may run against an enrollment that its own failed chain moved to
-    /// `face_validation_failed`; a successful retry rescues it.
+    /// `face_validation_failed`; a successful retry rescues it. No enrollment is a 404, an
+    /// enrollment that cannot be compared against is a 409 (docs/truora.md, Decision 12).
     fn check_enrollment_ready(
         &self,
         account_id: &str,
@@ -381,17 +382,17 @@ impl Store {
         is_retry: bool,
     ) -> Result<(), TruoraError> {
         let Some(enrollment) = enrollment_id.and_then(|id| self.enrollments.get(id)) else {
-            return Err(TruoraError::bad_request(format!(
-                "The account {account_id} has no face enrollment: create one with POST /v1/enrollments and upload its reference image first"
+            return Err(TruoraError::not_found(format!(
+                "The Enrollment was not found: the account {account_id} has no face enrollment; create one with POST /v1/enrollments and upload its reference image first"
             )));
         };
         match (enrollment.status, enrollment.reason) {
-            (EnrollmentStatus::Pending, Some(EnrollmentReason::WaitingFileUpload)) => Err(TruoraError::bad_request(format!(
+            (EnrollmentStatus::Pending, Some(EnrollmentReason::WaitingFileUpload)) => Err(TruoraError::conflict(format!(
                 "The enrollment {} of account {account_id} has no reference image yet: upload it to its file_upload_link first",
                 enrollment.id
             ))),
             (EnrollmentStatus::Failure, Some(EnrollmentReason::FaceValidationFailed)) if is_retry => Ok(()),
-            (EnrollmentStatus::Failure, reason) => Err(TruoraError::bad_request(format!(
+            (EnrollmentStatus::Failure, reason) => Err(TruoraError::conflict(format!(
                 "The enrollment {} of account {account_id} failed ({}): delete it and enroll again",
                 enrollment.id,
                 reason.map_or("failure", EnrollmentReason::as_str)
@@ -400,7 +401,9 @@ impl Store {
         }
     }
 
-    /// Checks a `retry_of_id` and answers the retry number of the original.
+    /// Checks a `retry_of_id` and answers the retry number of the original. Without passive
+    /// liveness the request itself is invalid (400); an original that does not exist is a 404;
+    /// one that cannot be retried now is a 409 (docs/truora.md, Decision 14).
     fn check_retry(
         &self,
         req: &NewValidation,
@@ -408,9 +411,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u32, TruoraError> {
         if !req.passive_liveness() {
-            return Err(TruoraError::bad_request(
-                "retry_of_id is only available with passive liveness (liveness=passive or subvalidations=passive_liveness)",
-            ));
+            return Err(TruoraError::bad_request(RETRY_NEEDS_PASSIVE_LIVENESS));
         }
         let original = self.validations.get(original_id).ok_or_else(|| {
             TruoraError::not_found(format!(
@@ -418,12 +419,12 @@ impl Store {
             ))
         })?;
         if original.request.account_id != req.account_id {
-            return Err(TruoraError::bad_request(format!(
+            return Err(TruoraError::conflict(format!(
                 "retry_of_id {original_id} belongs to another account_id"
             )));
         }
         if original.status != ValidationStatus::Failure {
-            return Err(TruoraError::bad_request(format!(
+            return Err(TruoraError::conflict(format!(
                 "retry_of_id must refer to a failed validation; {original_id} is {}",
                 original.status
             )));
@@ -434,7 +435,7 @@ impl Store {
             )));
         }
         if original.retry_number >= self.settings.allowed_retries {
-            return Err(TruoraError::bad_request(format!(
+            return Err(TruoraError::conflict(format!(
                 "No retries left: the face validator allows {} retries and {original_id} is retry number {}",
                 self.settings.allowed_retries, original.retry_number
             )));
@@ -443,7 +444,7 @@ impl Store {
             .processing_finish_date
             .unwrap_or(original.update_date);
         if now > finished + self.settings.retry_ttl {
-            return Err(TruoraError::bad_request(format!(
+            return Err(TruoraError::conflict(format!(
                 "The retry window ({} seconds after {original_id} failed) has passed",
                 self.settings.retry_ttl.num_seconds()
             )));

@@ -431,3 +431,112 @@ fn retry_window_closes_after_retry_ttl() {
         .unwrap_err();
     assert!(err.message.contains("retry window"), "{}", err.message);
 }
+
+#[test]
+fn validation_preconditions_are_404_without_enrollment_and_409_when_it_is_not_usable() {
+    let mut s = store();
+    let err = s
+        .create_validation(new_validation("nobody"), String::new(), t0())
+        .unwrap_err();
+    assert_eq!(err.http_code, 404, "{}", err.message);
+    assert!(
+        err.message.contains("The Enrollment was not found"),
+        "{}",
+        err.message
+    );
+
+    s.create_enrollment(
+        NewEnrollment {
+            account_id: Some("waiting".into()),
+            confirmation_none: false,
+        },
+        NONE,
+        t0(),
+    )
+    .unwrap();
+    let err = s
+        .create_validation(new_validation("waiting"), String::new(), t0())
+        .unwrap_err();
+    assert_eq!(err.http_code, 409, "{}", err.message);
+
+    let failed = s
+        .create_enrollment(
+            NewEnrollment {
+                account_id: Some("failed".into()),
+                confirmation_none: false,
+            },
+            NONE,
+            t0(),
+        )
+        .unwrap()
+        .upload
+        .id
+        .clone();
+    upload(&mut s, &failed, picture("subject=x;face=none", 0), t0()).unwrap();
+    let err = s
+        .create_validation(new_validation("failed"), String::new(), t0())
+        .unwrap_err();
+    assert_eq!(err.http_code, 409, "{}", err.message);
+    assert!(err.message.contains("no_face_detected"), "{}", err.message);
+
+    // Passive liveness alone compares nothing, so it needs no enrollment.
+    let mut liveness_only = new_validation("nobody");
+    liveness_only.subvalidations = vec![Subvalidation::PassiveLiveness];
+    assert!(s
+        .create_validation(liveness_only, String::new(), t0())
+        .is_ok());
+}
+
+#[test]
+fn retry_rules_refused_by_state_are_409() {
+    let mut s = store();
+    enrolled(&mut s, "acc", "alice");
+    let mut passive = new_validation("acc");
+    passive.subvalidations = vec![Subvalidation::PassiveLiveness];
+    let pending = s
+        .create_validation(passive.clone(), String::new(), t0())
+        .unwrap()
+        .id
+        .clone();
+    let retry = |of: &str, account: &str| NewValidation {
+        retry_of_id: Some(of.into()),
+        account_id: account.into(),
+        ..passive.clone()
+    };
+    let err = s
+        .create_validation(retry(&pending, "acc"), String::new(), t0())
+        .unwrap_err();
+    assert_eq!(err.http_code, 409, "{}", err.message);
+    let err = s
+        .create_validation(
+            retry("VLD00000000000000000000000000000000", "acc"),
+            String::new(),
+            t0(),
+        )
+        .unwrap_err();
+    assert_eq!(err.http_code, 404, "{}", err.message);
+    let failed = s
+        .create_validation(passive.clone(), String::new(), t0())
+        .unwrap()
+        .clone();
+    upload(
+        &mut s,
+        &failed.upload.id,
+        picture("subject=alice;liveness=spoof", 1),
+        t0(),
+    )
+    .unwrap();
+    let now = t0() + Duration::seconds(2);
+    let err = s
+        .create_validation(retry(&failed.id, "other"), String::new(), now)
+        .unwrap_err();
+    assert_eq!(err.http_code, 409, "{}", err.message);
+    let err = s
+        .create_validation(
+            retry(&failed.id, "acc"),
+            String::new(),
+            now + Duration::seconds(300),
+        )
+        .unwrap_err();
+    assert_eq!(err.http_code, 409, "{}", err.message);
+}

@@ -12,7 +12,7 @@ pub struct TruoraError {
 }
 
 /// The JSON body of every Truora error (and of upload/delete acknowledgements).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Envelope {
     /// Truora's code: 10000 + the HTTP status.
     pub code: u32,

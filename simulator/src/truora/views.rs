@@ -5,7 +5,10 @@ use super::model::*;
 use crate::ids::rfc3339_nanos;
 use crate::signing::LinkSigner;
 use chrono::{DateTime, Duration, Utc};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::marker::PhantomData;
 
 /// The path prefix of the Validations API on the listener.
 pub const PREFIX: &str = "/truora/validations";
@@ -58,19 +61,88 @@ impl Links<'_> {
     }
 }
 
+/// The schema of a wire-name enum in a body: a string with exactly its wire names.
+struct WireName<T>(PhantomData<T>);
+
+/// A `slug_enum!` type: a fixed set of wire names.
+trait WireNames: 'static {
+    /// The schema's name.
+    const NAME: &'static str;
+    /// Every wire name, in declaration order.
+    fn wire_names() -> Vec<&'static str>;
+}
+
+macro_rules! wire_names {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl WireNames for $ty {
+            const NAME: &'static str = stringify!($ty);
+            fn wire_names() -> Vec<&'static str> {
+                $ty::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        }
+    )+};
+}
+
+wire_names!(
+    EnrollmentStatus,
+    EnrollmentReason,
+    ValidationStatus,
+    FailureStatus,
+    DeclinedReason,
+    ExpiredReason,
+    CheckStatus,
+    Subvalidation,
+);
+
+impl<T: WireNames> JsonSchema for WireName<T> {
+    fn schema_name() -> Cow<'static, str> {
+        T::NAME.into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "enum": T::wire_names() })
+    }
+}
+
+/// The `type`/`validation_type` of a body: always [`FACE_RECOGNITION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaceRecognition;
+
+impl Serialize for FaceRecognition {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(FACE_RECOGNITION)
+    }
+}
+
+impl JsonSchema for FaceRecognition {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "FaceRecognition".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "const": FACE_RECOGNITION })
+    }
+}
+
 /// An enrollment as `POST`/`GET /v1/enrollments` answer it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct EnrollmentBody {
     /// `ENR…`.
     pub enrollment_id: String,
     /// The account.
     pub account_id: String,
     /// Always `face-recognition`.
-    pub validation_type: &'static str,
+    pub validation_type: FaceRecognition,
     /// pending, success or failure.
+    #[schemars(with = "WireName<EnrollmentStatus>")]
     pub status: EnrollmentStatus,
     /// Pending or failure reason.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<EnrollmentReason>>")]
     pub reason: Option<EnrollmentReason>,
     /// Where to PUT the reference image.
     pub file_upload_link: String,
@@ -86,7 +158,7 @@ impl EnrollmentBody {
         EnrollmentBody {
             enrollment_id: e.id.clone(),
             account_id: e.account_id.clone(),
-            validation_type: FACE_RECOGNITION,
+            validation_type: FaceRecognition,
             status: e.status,
             reason: e.reason,
             file_upload_link: links.upload(&e.upload),
@@ -97,77 +169,85 @@ impl EnrollmentBody {
 }
 
 /// `details.face_recognition_validations`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct FaceRecognitionDetails {
     /// The enrollment compared against.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_id: Option<String>,
     /// Similarity outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<CheckStatus>>")]
     pub similarity_status: Option<CheckStatus>,
     /// Similarity score 0..1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence_score: Option<f64>,
     /// Passive liveness outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<CheckStatus>>")]
     pub passive_liveness_status: Option<CheckStatus>,
     /// Speech match outcome.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<CheckStatus>>")]
     pub speech_match_status: Option<CheckStatus>,
 }
 
 /// `details`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ValidationDetails {
     /// Face-recognition results.
     pub face_recognition_validations: FaceRecognitionDetails,
 }
 
 /// `instructions`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct Instructions {
     /// Where to PUT the selfie or video.
     pub file_upload_link: String,
 }
 
 /// `validation_inputs` (with `show_details=true`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ValidationInputs {
     /// Links to the enrollment's reference image (15 minutes).
     pub validation_input_files: Vec<String>,
 }
 
 /// `user_response` (with `show_details=true`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct UserResponse {
     /// Links to the uploaded selfie or video (15 minutes).
     pub input_files: Vec<String>,
 }
 
 /// A validation as `POST`/`GET /v1/validations` answer it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 pub struct ValidationBody {
     /// `VLD…`.
     pub validation_id: String,
     /// Always `face-recognition`.
     #[serde(rename = "type")]
-    pub validation_type: &'static str,
+    pub validation_type: FaceRecognition,
     /// The account.
     pub account_id: String,
     /// pending, success or failure.
+    #[schemars(with = "WireName<ValidationStatus>")]
     pub validation_status: ValidationStatus,
     /// declined, expired or system_error.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<FailureStatus>>")]
     pub failure_status: Option<FailureStatus>,
     /// Why it was declined.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<DeclinedReason>>")]
     pub declined_reason: Option<DeclinedReason>,
     /// Why it expired.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<WireName<ExpiredReason>>")]
     pub expired_reason: Option<ExpiredReason>,
     /// The similarity threshold.
     pub threshold: f64,
     /// The requested subvalidations.
+    #[schemars(with = "Vec<WireName<Subvalidation>>")]
     pub subvalidations: Vec<Subvalidation>,
     /// The timeout in seconds.
     pub timeout: u64,
@@ -214,7 +294,7 @@ impl ValidationBody {
         } = v.checks.clone();
         ValidationBody {
             validation_id: v.id.clone(),
-            validation_type: FACE_RECOGNITION,
+            validation_type: FaceRecognition,
             account_id: v.request.account_id.clone(),
             validation_status: v.status,
             failure_status: v.failure_status,

@@ -36,13 +36,42 @@ pub const PASSIVE_LIVENESS: (&str, &str) = ("subvalidations", "passive_liveness"
 /// The similarity subvalidation as a form pair.
 pub const SIMILARITY: (&str, &str) = ("subvalidations", "similarity");
 
-/// A running simulator; dropping it stops the server.
+/// A running simulator in strict mode; dropping it stops the server and asserts that every
+/// answer it gave conformed to the OpenAPI documents (a test already failing prints the
+/// violations instead).
 pub struct Sim {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
     /// A client without proxies.
     pub http: reqwest::Client,
+    /// The application state the server shares.
+    pub app: Arc<App>,
     _stop: oneshot::Sender<()>,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let total = self.app.strict.violation_count();
+        if total == 0 {
+            return;
+        }
+        let recent: Vec<String> = self
+            .app
+            .strict
+            .violations()
+            .iter()
+            .map(|v| format!("  {v}"))
+            .collect();
+        let report = format!(
+            "{total} answer(s) broke the OpenAPI documents (strict mode); the most recent:\n{}",
+            recent.join("\n")
+        );
+        if std::thread::panicking() {
+            eprintln!("{report}");
+        } else {
+            panic!("{report}");
+        }
+    }
 }
 
 /// A response read in full.
@@ -145,7 +174,8 @@ impl Sim {
         Sim::serve(Config::parse(text).expect("valid configuration")).await
     }
 
-    async fn serve(config: Config) -> Sim {
+    async fn serve(mut config: Config) -> Sim {
+        config.server.strict = true;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let base = facesim::server::public_url(None, addr);
@@ -155,12 +185,13 @@ impl Sim {
             Arc::new(DeterministicMatcher),
         ));
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(facesim::server::serve(listener, app, async move {
+        tokio::spawn(facesim::server::serve(listener, app.clone(), async move {
             let _ = stopped.await;
         }));
         Sim {
             base,
             http: client(),
+            app,
             _stop: stop,
         }
     }

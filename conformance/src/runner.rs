@@ -1,0 +1,263 @@
+//! One conformance run: the features of an API (every exchange checked against its contract),
+//! then its properties, with the known deviations applied.
+
+use crate::deviations::Deviations;
+use crate::feature_files;
+use crate::fixtures::Fixtures;
+use crate::outcome::Status;
+use crate::outcome::{CaseResult, Kind};
+use crate::report::RunReport;
+use crate::scenarios::{self, steps::Available, Context};
+use crate::tags::TagFilter;
+use crate::target::Target;
+use crate::truora;
+use futures::FutureExt as _;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+/// What to check and how.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Base URL of the API under test (`http://127.0.0.1:7700/truora/validations`).
+    pub target: String,
+    /// Which API it implements (`truora-validations`).
+    pub api: String,
+    /// An API key with every permission.
+    pub key: String,
+    /// An API key without special permissions; scenarios needing one are skipped without it.
+    pub limited_key: Option<String>,
+    /// Base URL of a control API (facesim's `/_facesim`); scenarios that move the clock are
+    /// skipped without it.
+    pub control: Option<String>,
+    /// A tag expression selecting scenarios and properties.
+    pub tags: Option<String>,
+    /// How many generated cases each property checks (a multiple for the cheap ones).
+    pub cases: u32,
+    /// A directory whose files replace fixtures of the same name.
+    pub fixtures: Option<PathBuf>,
+    /// A known-deviations file.
+    pub deviations: Option<PathBuf>,
+    /// A directory of `*.feature` files replacing the embedded ones.
+    pub features: Option<PathBuf>,
+    /// How long to wait for asynchronous processing before a step fails.
+    pub patience: Duration,
+    /// How many scenarios run at once.
+    pub concurrency: usize,
+}
+
+impl Options {
+    /// Options for `api` at `target` with `key` and every default.
+    pub fn new(api: &str, target: &str, key: &str) -> Self {
+        Options {
+            target: target.to_string(),
+            api: api.to_string(),
+            key: key.to_string(),
+            limited_key: None,
+            control: None,
+            tags: None,
+            cases: 32,
+            fixtures: None,
+            deviations: None,
+            features: None,
+            patience: Duration::from_secs(30),
+            concurrency: 32,
+        }
+    }
+}
+
+/// The APIs the suite has features for.
+pub const APIS: &[&str] = &[truora::API];
+
+/// Runs the suite. `Err` is a setup problem (unknown API, unreadable file, deviation entry
+/// naming no known case); failing checks are in the report.
+pub async fn run(options: Options) -> Result<RunReport, String> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    if !APIS.contains(&options.api.as_str()) {
+        return Err(format!(
+            "--api {}: unknown API (known: {})",
+            options.api,
+            APIS.join(", ")
+        ));
+    }
+    let contract = facesim_schemas::contract(&options.api)
+        .ok_or_else(|| format!("--api {}: no contract is embedded for it", options.api))?;
+    let filter = TagFilter::parse(options.tags.as_deref())?;
+    let fixtures = match &options.fixtures {
+        Some(dir) => Fixtures::with_overrides(dir).map_err(|e| format!("--fixtures {e}"))?,
+        None => Fixtures::embedded(),
+    };
+    let files = match &options.features {
+        Some(dir) => feature_files::from_dir(dir)?,
+        None => feature_files::embedded(&options.api).expect("every known API has features"),
+    };
+    let features = feature_files::parse(&files)?;
+    let target = Target::new(
+        &options.target,
+        &options.key,
+        truora::KEY_HEADER,
+        contract,
+        options.control.as_deref(),
+    );
+    let deviations = match &options.deviations {
+        Some(path) => Deviations::load(path)?,
+        None => Deviations::default(),
+    };
+    let scenario_names: Vec<String> = features
+        .iter()
+        .flat_map(|f| {
+            feature_files::scenarios(f)
+                .into_iter()
+                .map(|(s, _)| s.name.clone())
+        })
+        .collect();
+    deviations.check_names(Kind::Scenario, scenario_names.iter().map(String::as_str))?;
+    let property_names = property_names(&target, &fixtures).await;
+    deviations.check_names(Kind::Property, property_names.iter().map(String::as_str))?;
+    let available = Available {
+        control: options.control.is_some(),
+        limited_key: options.limited_key.is_some(),
+    };
+
+    let context = Arc::new(Context::new(
+        target.clone(),
+        options.limited_key.clone(),
+        fixtures.clone(),
+        options.patience,
+    ));
+    let scenarios = scenarios::run(
+        features,
+        truora::steps(),
+        context,
+        available,
+        &filter,
+        options.concurrency,
+    )
+    .await;
+
+    let left_out = AtomicUsize::new(0);
+    let selected = |_: &str, tags: &[&str]| {
+        let chosen = filter.selects(tags);
+        left_out.fetch_add(usize::from(!chosen), Ordering::Relaxed);
+        chosen
+    };
+    let properties = AssertUnwindSafe(crate::properties::run(
+        &target,
+        &fixtures,
+        options.cases,
+        &selected,
+    ))
+    .catch_unwind()
+    .await
+    .unwrap_or_else(|panic| vec![properties_panicked(panic)]);
+
+    let results: Vec<CaseResult> = scenarios
+        .results
+        .into_iter()
+        .chain(properties)
+        .map(|result| deviations.apply(result, &options.target))
+        .collect();
+    Ok(RunReport {
+        api: options.api,
+        target: target.base,
+        control: target.control.map(|c| c.base),
+        tags: filter.text().map(str::to_string),
+        started,
+        duration: clock.elapsed(),
+        results,
+        filtered_out: scenarios.filtered_out + left_out.into_inner(),
+        cucumber_json: scenarios.cucumber_json,
+    })
+}
+
+/// The name of every property, learnt by letting the properties ask which to run and
+/// choosing none.
+async fn property_names(target: &Target, fixtures: &Fixtures) -> Vec<String> {
+    let names = Mutex::new(Vec::new());
+    let none = |name: &str, _: &[&str]| {
+        names.lock().expect("property names").push(name.to_string());
+        false
+    };
+    let ran = crate::properties::run(target, fixtures, 1, &none).await;
+    debug_assert!(ran.is_empty(), "no property was selected");
+    names.into_inner().expect("property names")
+}
+
+/// The result standing for properties that panicked instead of answering results.
+fn properties_panicked(panic: Box<dyn std::any::Any + Send>) -> CaseResult {
+    let text = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(no message)".into());
+    CaseResult {
+        kind: Kind::Property,
+        group: "properties".into(),
+        name: "every property".into(),
+        status: Status::Failed {
+            message: format!("the properties panicked: {text}"),
+        },
+        duration: Duration::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_example_deviations_file_names_known_cases() {
+        let text = include_str!("../deviations.example.toml");
+        let deviations = Deviations::parse(text).unwrap();
+        let features =
+            feature_files::parse(&feature_files::embedded(truora::API).unwrap()).unwrap();
+        let scenarios: Vec<String> = features
+            .iter()
+            .flat_map(|f| {
+                feature_files::scenarios(f)
+                    .into_iter()
+                    .map(|(s, _)| s.name.clone())
+            })
+            .collect();
+        deviations
+            .check_names(Kind::Scenario, scenarios.iter().map(String::as_str))
+            .unwrap();
+        let target = Target::new(
+            "http://127.0.0.1:9/truora/validations",
+            "k",
+            truora::KEY_HEADER,
+            facesim_schemas::contract(truora::API).unwrap(),
+            None,
+        );
+        let properties = property_names(&target, &Fixtures::embedded()).await;
+        deviations
+            .check_names(Kind::Property, properties.iter().map(String::as_str))
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn setup_problems_are_errors_before_anything_is_sent() {
+        let options = |change: fn(&mut Options)| {
+            let mut options =
+                Options::new(truora::API, "http://127.0.0.1:9/truora/validations", "k");
+            change(&mut options);
+            options
+        };
+        let unknown_api = run(options(|o| o.api = "acme".into())).await.unwrap_err();
+        assert!(unknown_api.contains("unknown API"), "{unknown_api}");
+        let bad_tags = run(options(|o| o.tags = Some("@a and".into())))
+            .await
+            .unwrap_err();
+        assert!(bad_tags.contains("not a tag expression"), "{bad_tags}");
+        let no_features = run(options(|o| o.features = Some("/nonexistent".into())))
+            .await
+            .unwrap_err();
+        assert!(
+            no_features.contains("--features /nonexistent"),
+            "{no_features}"
+        );
+    }
+}
