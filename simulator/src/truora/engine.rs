@@ -206,6 +206,8 @@ pub struct Store {
     uploads: HashMap<String, UploadOwner>,
     files: HashMap<String, StoredFile>,
     pending: Vec<String>,
+    /// No pending validation changes before this time; `None` when unknown (scan on settle).
+    next_change: Option<DateTime<Utc>>,
 }
 
 /// Image formats Truora accepts for pictures.
@@ -244,6 +246,7 @@ impl Store {
             uploads: HashMap::new(),
             files: HashMap::new(),
             pending: Vec::new(),
+            next_change: None,
         }
     }
 
@@ -369,6 +372,7 @@ impl Store {
             UploadOwner::Validation(id.clone()),
         );
         self.pending.push(id.clone());
+        self.next_change = None;
         Ok(self.validations.entry(id).or_insert(validation))
     }
 
@@ -595,6 +599,7 @@ impl Store {
                     due: now + self.settings.processing_delay,
                     verdict,
                 });
+                self.next_change = None;
                 self.settle(now);
                 Ok("The file was uploaded; the validation is processing".into())
             }
@@ -618,6 +623,9 @@ impl Store {
 
     /// Applies every transition that is due at `now`: finished processing and timeouts.
     pub fn settle(&mut self, now: DateTime<Utc>) {
+        if self.next_change.is_some_and(|t| now < t) {
+            return;
+        }
         let mut still_pending = Vec::with_capacity(self.pending.len());
         for id in std::mem::take(&mut self.pending) {
             let Some(v) = self.validations.get_mut(&id) else {
@@ -674,6 +682,21 @@ impl Store {
         }
         still_pending.extend(std::mem::take(&mut self.pending));
         self.pending = still_pending;
+        self.next_change = self.earliest_change();
+    }
+
+    /// When the first pending validation finishes processing or expires; `None` if none is
+    /// pending.
+    fn earliest_change(&self) -> Option<DateTime<Utc>> {
+        self.pending
+            .iter()
+            .filter_map(|id| self.validations.get(id))
+            .map(|v| {
+                v.processing
+                    .as_ref()
+                    .map_or_else(|| v.deadline(), |p| p.due)
+            })
+            .min()
     }
 }
 

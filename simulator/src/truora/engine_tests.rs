@@ -540,3 +540,48 @@ fn retry_rules_refused_by_state_are_409() {
         .unwrap_err();
     assert_eq!(err.http_code, 409, "{}", err.message);
 }
+
+#[test]
+fn a_shorter_timeout_created_later_still_expires_on_time() {
+    let mut s = store();
+    enrolled(&mut s, "acc", "alice");
+    let long = s
+        .create_validation(new_validation("acc"), String::new(), t0())
+        .unwrap()
+        .clone();
+    // Reading settles and remembers that nothing changes before the long deadline.
+    s.validation(&long.id, t0() + Duration::seconds(1)).unwrap();
+    let mut short = new_validation("acc");
+    short.timeout_seconds = Some(10);
+    let short = s
+        .create_validation(short, String::new(), t0() + Duration::seconds(2))
+        .unwrap()
+        .clone();
+    let later = t0() + Duration::seconds(13);
+    assert_eq!(
+        s.validation(&short.id, later).unwrap().failure_status,
+        Some(FailureStatus::Expired)
+    );
+    assert_eq!(
+        s.validation(&long.id, later).unwrap().status,
+        ValidationStatus::Pending
+    );
+    // A selfie uploaded now is processed after the delay even though the next known
+    // change was the long deadline.
+    let selfie = s
+        .create_validation(new_validation("acc"), String::new(), later)
+        .unwrap()
+        .clone();
+    upload(
+        &mut s,
+        &selfie.upload.id,
+        picture("subject=alice", 1),
+        later,
+    )
+    .unwrap();
+    let processed = later + Duration::seconds(5);
+    assert_eq!(
+        s.validation(&selfie.id, processed).unwrap().status,
+        ValidationStatus::Success
+    );
+}
