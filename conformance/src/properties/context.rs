@@ -80,9 +80,8 @@ impl Transcript {
         request: Request,
         source: Option<&str>,
     ) -> Result<Exchange, String> {
-        let label = label.into();
-        let answer = self.attempt(context, &label, request, source, true).await?;
-        answer.map_err(|error| self.failure(&format!("{label}: no answer ({})", error.message)))
+        self.answered(context, label.into(), request, source, true)
+            .await
     }
 
     /// Sends `request` to a link the API handed out (a pre-signed upload link), which is no
@@ -95,11 +94,8 @@ impl Transcript {
         request: Request,
         source: Option<&str>,
     ) -> Result<Exchange, String> {
-        let label = label.into();
-        let answer = self
-            .attempt(context, &label, request, source, false)
-            .await?;
-        answer.map_err(|error| self.failure(&format!("{label}: no answer ({})", error.message)))
+        self.answered(context, label.into(), request, source, false)
+            .await
     }
 
     /// Sends a request whose body is over a size limit, to the `api` or to a link. A server
@@ -121,6 +117,19 @@ impl Transcript {
     }
 
     /// Sends and records `request`; an answer must be documented (see [`judge::documented`]).
+    /// [`Self::attempt`], with no answer at all turned into a failure.
+    async fn answered(
+        &mut self,
+        context: &Context,
+        label: String,
+        request: Request,
+        source: Option<&str>,
+        api: bool,
+    ) -> Result<Exchange, String> {
+        let answer = self.attempt(context, &label, request, source, api).await?;
+        answer.map_err(|error| self.failure(&format!("{label}: no answer ({})", error.message)))
+    }
+
     async fn attempt(
         &mut self,
         context: &Context,

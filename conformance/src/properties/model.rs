@@ -227,18 +227,7 @@ impl Model {
             .map(|_| Wait::Enrollment(e))
             .into_iter()
             .collect();
-        let mut processing: Vec<(u64, usize)> = self
-            .validations
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.enrollment == Some(e))
-            .filter_map(|(i, v)| match v.progress {
-                Progress::Processing { order, .. } => Some((order, i)),
-                _ => None,
-            })
-            .collect();
-        processing.sort_unstable();
-        waits.extend(processing.into_iter().map(|(_, i)| Wait::Validation(i)));
+        waits.extend(self.processing_in_order(|v| v.enrollment == Some(e)));
         waits
     }
 
@@ -250,18 +239,27 @@ impl Model {
             })
             .map(Wait::Enrollment)
             .collect();
+        waits.extend(self.processing_in_order(|_| true));
+        waits
+    }
+
+    /// Waits for the processing validations that `keep` selects, in upload order.
+    fn processing_in_order(&self, keep: impl Fn(&Validation) -> bool) -> Vec<Wait> {
         let mut processing: Vec<(u64, usize)> = self
             .validations
             .iter()
             .enumerate()
+            .filter(|(_, v)| keep(v))
             .filter_map(|(i, v)| match v.progress {
                 Progress::Processing { order, .. } => Some((order, i)),
                 _ => None,
             })
             .collect();
         processing.sort_unstable();
-        waits.extend(processing.into_iter().map(|(_, i)| Wait::Validation(i)));
-        waits
+        processing
+            .into_iter()
+            .map(|(_, i)| Wait::Validation(i))
+            .collect()
     }
 
     /// The answers the documents allow for `op` now (the operation must be applicable).
