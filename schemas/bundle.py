@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Bundle each modular OpenAPI document under schemas/ into one self-contained file.
 
-For every `X.openapi.json` (not already `.bundled.json`) this writes `X.openapi.bundled.json`:
+For every `X.openapi.json` in any folder under schemas/ (truora/, checkout/, …; not already
+`.bundled.json`) this writes `X.openapi.bundled.json`:
 the same document with every referenced JSON Schema copied under `components/schemas` and
 every `$ref` rewritten to an internal `#/components/schemas/...` pointer.
 

@@ -12,13 +12,15 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "facesim-conformance", version)]
 pub struct Args {
-    /// Base URL of the API under test, e.g. http://127.0.0.1:7700/truora/validations.
+    /// Base URL of the API under test, e.g. http://127.0.0.1:7700/truora/validations or
+    /// http://127.0.0.1:7700/checkout.
     #[arg(long, value_name = "URL")]
     pub target: String,
-    /// The API it implements.
+    /// The API it implements: truora-validations or checkout-identity-verification.
     #[arg(long, value_name = "NAME", default_value = "truora-validations")]
     pub api: String,
-    /// An API key with every permission (for Truora: confirmation=none and DELETE).
+    /// An API key with every permission (for Truora: confirmation=none and DELETE; for
+    /// Checkout: a secret key, sent as "Authorization: Bearer KEY").
     #[arg(
         long,
         value_name = "KEY",
@@ -34,10 +36,33 @@ pub struct Args {
         hide_env_values = true
     )]
     pub limited_key: Option<String>,
-    /// Base URL of a control API able to move the target's clock (facesim:
-    /// http://HOST:PORT/_facesim); the scenarios that need it are skipped without it.
+    /// A key of a second account (Checkout): its scenarios check that accounts do not see each
+    /// other's resources, and are skipped without it.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "CONFORMANCE_SECOND_API_KEY",
+        hide_env_values = true
+    )]
+    pub second_key: Option<String>,
+    /// A key of an account with videos enabled (Checkout): its scenarios check that attempts
+    /// keep a face video, and are skipped without it.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "CONFORMANCE_VIDEOS_API_KEY",
+        hide_env_values = true
+    )]
+    pub videos_key: Option<String>,
+    /// Base URL of a control API able to move the target's clock and, for Checkout, to drive
+    /// captures and register webhook receivers (facesim: http://HOST:PORT/_facesim); the
+    /// scenarios that need it are skipped without it.
     #[arg(long, value_name = "URL")]
     pub control: Option<String>,
+    /// The user journey (configuration) id face authentications are created with (Checkout;
+    /// a real account needs one of its own; default usj_aaaaaaaaaaaaaaaaaaaaaaaaaa).
+    #[arg(long, value_name = "ID", env = "CONFORMANCE_USER_JOURNEY")]
+    pub user_journey: Option<String>,
     /// A tag expression selecting scenarios and properties, e.g. "not @simulated-fault".
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
@@ -78,7 +103,10 @@ impl Args {
             api: self.api.clone(),
             key: self.key.clone(),
             limited_key: self.limited_key.clone(),
+            second_key: self.second_key.clone(),
+            videos_key: self.videos_key.clone(),
             control: self.control.clone(),
+            user_journey: self.user_journey.clone(),
             tags: self.tags.clone(),
             cases: self.cases,
             fixtures: self.fixtures.clone(),
@@ -172,6 +200,36 @@ mod tests {
         );
         assert_eq!((options.cases, options.concurrency), (5, 32));
         assert_eq!(options.patience, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn checkout_keys_and_user_journey_become_options() {
+        let args = Args::try_parse_from([
+            "facesim-conformance",
+            "--api",
+            "checkout-identity-verification",
+            "--target",
+            "http://127.0.0.1:7700/checkout",
+            "--key",
+            "sk_sbox_a",
+            "--second-key",
+            "sk_sbox_b",
+            "--videos-key",
+            "sk_sbox_c",
+            "--user-journey",
+            "usj_bbbbbbbbbbbbbbbbbbbbbbbbbb",
+        ])
+        .unwrap();
+        let options = args.options();
+        assert_eq!(options.api, "checkout-identity-verification");
+        assert_eq!(
+            (options.second_key.as_deref(), options.videos_key.as_deref()),
+            (Some("sk_sbox_b"), Some("sk_sbox_c"))
+        );
+        assert_eq!(
+            options.user_journey.as_deref(),
+            Some("usj_bbbbbbbbbbbbbbbbbbbbbbbbbb")
+        );
     }
 
     #[test]

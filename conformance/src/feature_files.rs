@@ -37,10 +37,31 @@ const TRUORA_VALIDATIONS: &[(&str, &str)] = embed!["truora/validations":
     "request_errors.feature",
 ];
 
+/// The Checkout.com Identity Verification API features, in report order.
+const CHECKOUT_IDENTITY_VERIFICATION: &[(&str, &str)] = embed!["checkout/identity-verification":
+    "applicants.feature",
+    "face_authentications.feature",
+    "attempts.feature",
+    "attempt_conflicts.feature",
+    "attempt_lists.feature",
+    "sandbox_outcomes.feature",
+    "capture_outcomes.feature",
+    "selfies.feature",
+    "reference_pictures.feature",
+    "retries.feature",
+    "link_expiry.feature",
+    "anonymization.feature",
+    "assets.feature",
+    "webhooks.feature",
+    "access.feature",
+    "request_errors.feature",
+];
+
 /// The embedded feature files of `api`; `None` for an API without features.
 pub fn embedded(api: &str) -> Option<Vec<FeatureFile>> {
     let files = match api {
         "truora-validations" => TRUORA_VALIDATIONS,
+        "checkout-identity-verification" => CHECKOUT_IDENTITY_VERIFICATION,
         _ => return None,
     };
     Some(
@@ -125,22 +146,30 @@ mod tests {
 
     #[test]
     fn every_feature_file_on_disk_is_embedded() {
-        let dir = Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../features/truora/validations"
-        ));
-        let on_disk: Vec<String> = from_dir(dir)
-            .unwrap()
-            .into_iter()
-            .map(|f| f.path.rsplit('/').next().unwrap().to_string())
-            .collect();
-        let mut embedded: Vec<String> = embedded("truora-validations")
-            .unwrap()
-            .into_iter()
-            .map(|f| f.path.rsplit('/').next().unwrap().to_string())
-            .collect();
-        embedded.sort();
-        assert_eq!(embedded, on_disk);
+        let apis = [
+            ("truora-validations", "truora/validations"),
+            (
+                "checkout-identity-verification",
+                "checkout/identity-verification",
+            ),
+        ];
+        for (api, folder) in apis {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../features")
+                .join(folder);
+            let on_disk: Vec<String> = from_dir(&dir)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.path.rsplit('/').next().unwrap().to_string())
+                .collect();
+            let mut embedded: Vec<String> = embedded(api)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.path.rsplit('/').next().unwrap().to_string())
+                .collect();
+            embedded.sort();
+            assert_eq!(embedded, on_disk, "{api}");
+        }
     }
 
     #[test]

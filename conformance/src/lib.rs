@@ -1,10 +1,12 @@
 //! `facesim-conformance`: checks any implementation of a face-verification API at a base URL
-//! against the contracts derived from the vendors' documents.
+//! (the Truora Validations API, Checkout.com face authentication) against the contracts
+//! derived from the vendors' documents.
 //!
 //! [`run`] runs the Gherkin features of one API (every exchange checked against its OpenAPI
 //! contract) and its properties, applies the known-deviations file and answers a
 //! [`RunReport`] that renders the summary, Markdown, JUnit XML and Cucumber JSON reports.
 
+pub mod checkout;
 pub mod cli;
 pub mod deviations;
 pub mod feature_files;
@@ -17,6 +19,7 @@ pub mod scenarios;
 pub mod tags;
 pub mod target;
 pub mod truora;
+pub mod webhooks;
 
 pub use report::RunReport;
 pub use runner::{run, Options};

@@ -1,6 +1,7 @@
 //! One conformance run: the features of an API (every exchange checked against its contract),
 //! then its properties, with the known deviations applied.
 
+use crate::checkout;
 use crate::deviations::Deviations;
 use crate::feature_files;
 use crate::fixtures::Fixtures;
@@ -29,9 +30,18 @@ pub struct Options {
     pub key: String,
     /// An API key without special permissions; scenarios needing one are skipped without it.
     pub limited_key: Option<String>,
+    /// A key of a second account of the service (accounts must not see each other's
+    /// resources); scenarios needing one are skipped without it.
+    pub second_key: Option<String>,
+    /// A key of an account whose attempts keep their videos; scenarios needing one are
+    /// skipped without it.
+    pub videos_key: Option<String>,
     /// Base URL of a control API (facesim's `/_facesim`); scenarios that move the clock are
     /// skipped without it.
     pub control: Option<String>,
+    /// The configuration resources are created with (Checkout: the user journey id of face
+    /// authentications); the suite's default when `None`.
+    pub user_journey: Option<String>,
     /// A tag expression selecting scenarios and properties.
     pub tags: Option<String>,
     /// How many generated cases each property checks (a multiple for the cheap ones).
@@ -56,7 +66,10 @@ impl Options {
             api: api.to_string(),
             key: key.to_string(),
             limited_key: None,
+            second_key: None,
+            videos_key: None,
             control: None,
+            user_journey: None,
             tags: None,
             cases: 32,
             fixtures: None,
@@ -69,7 +82,16 @@ impl Options {
 }
 
 /// The APIs the suite has features for.
-pub const APIS: &[&str] = &[truora::API];
+pub const APIS: &[&str] = &[truora::API, checkout::API];
+
+/// The header carrying the key of `api`, and what comes before the key in it.
+fn key_scheme(api: &str) -> (&'static str, &'static str) {
+    if api == checkout::API {
+        (checkout::KEY_HEADER, checkout::KEY_PREFIX)
+    } else {
+        (truora::KEY_HEADER, "")
+    }
+}
 
 /// Runs the suite. `Err` is a setup problem (unknown API, unreadable file, deviation entry
 /// naming no known case); failing checks are in the report.
@@ -95,13 +117,16 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
         None => feature_files::embedded(&options.api).expect("every known API has features"),
     };
     let features = feature_files::parse(&files)?;
+    let (key_header, key_prefix) = key_scheme(&options.api);
     let target = Target::new(
         &options.target,
         &options.key,
-        truora::KEY_HEADER,
+        key_header,
         contract,
         options.control.as_deref(),
-    );
+    )
+    .with_key_prefix(key_prefix)
+    .with_configuration(options.user_journey.clone());
     let deviations = match &options.deviations {
         Some(path) => Deviations::load(path)?,
         None => Deviations::default(),
@@ -120,23 +145,45 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
     let available = Available {
         control: options.control.is_some(),
         limited_key: options.limited_key.is_some(),
+        second_key: options.second_key.is_some(),
+        videos_key: options.videos_key.is_some(),
     };
 
-    let context = Arc::new(Context::new(
+    let mut context = Context::new(
         target.clone(),
         options.limited_key.clone(),
         fixtures.clone(),
         options.patience,
-    ));
-    let scenarios = scenarios::run(
-        features,
-        truora::steps(),
-        context,
-        available,
-        &filter,
-        options.concurrency,
-    )
-    .await;
+    );
+    context.second_key = options.second_key.clone();
+    context.videos_key = options.videos_key.clone();
+    let context = Arc::new(context);
+    let concurrency = options.concurrency;
+    let scenarios = if options.api == checkout::API {
+        let steps = checkout::steps();
+        scenarios::run(
+            features,
+            steps,
+            context.clone(),
+            available,
+            &filter,
+            concurrency,
+        )
+        .await
+    } else {
+        let steps = truora::steps();
+        scenarios::run(
+            features,
+            steps,
+            context.clone(),
+            available,
+            &filter,
+            concurrency,
+        )
+        .await
+    };
+    checkout::unsubscribe(&context).await;
+    drop(context);
 
     let left_out = AtomicUsize::new(0);
     let selected = |_: &str, tags: &[&str]| {
@@ -230,6 +277,36 @@ mod tests {
             "k",
             truora::KEY_HEADER,
             facesim_schemas::contract(truora::API).unwrap(),
+            None,
+        );
+        let properties = property_names(&target, &Fixtures::embedded()).await;
+        deviations
+            .check_names(Kind::Property, properties.iter().map(String::as_str))
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_checkout_example_deviations_file_names_known_cases() {
+        let text = include_str!("../deviations.checkout.example.toml");
+        let deviations = Deviations::parse(text).unwrap();
+        let features =
+            feature_files::parse(&feature_files::embedded(checkout::API).unwrap()).unwrap();
+        let scenarios: Vec<String> = features
+            .iter()
+            .flat_map(|f| {
+                feature_files::scenarios(f)
+                    .into_iter()
+                    .map(|(s, _)| s.name.clone())
+            })
+            .collect();
+        deviations
+            .check_names(Kind::Scenario, scenarios.iter().map(String::as_str))
+            .unwrap();
+        let target = Target::new(
+            "http://127.0.0.1:9/checkout",
+            "k",
+            checkout::KEY_HEADER,
+            facesim_schemas::contract(checkout::API).unwrap(),
             None,
         );
         let properties = property_names(&target, &Fixtures::embedded()).await;

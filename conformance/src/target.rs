@@ -17,12 +17,17 @@ pub struct Target {
     pub base: String,
     /// The API key sent in the API's key header.
     pub key: String,
-    /// The header carrying the key (`Truora-API-Key`).
+    /// The header carrying the key (`Truora-API-Key`, `Authorization`).
     pub key_header: &'static str,
+    /// What comes before the key in that header (`Bearer `), usually nothing.
+    pub key_prefix: &'static str,
     /// The contract the API must honour.
     pub contract: &'static Contract,
     /// A control API (facesim's `/_facesim`), when the target has one.
     pub control: Option<Control>,
+    /// The configuration every resource that needs one is created with (Checkout: the user
+    /// journey id of face authentications); `None` for the suite's default.
+    pub configuration: Option<String>,
     http: reqwest::Client,
 }
 
@@ -77,6 +82,8 @@ pub struct Exchange {
     pub status: u16,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// Every header of the answer, names in lower case, in order.
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Bytes,
 }
@@ -128,13 +135,27 @@ impl Target {
             base: base.trim_end_matches('/').to_string(),
             key: key.to_string(),
             key_header,
+            key_prefix: "",
             contract,
             control: control.map(|c| Control {
                 base: c.trim_end_matches('/').to_string(),
                 http: http.clone(),
             }),
+            configuration: None,
             http,
         }
+    }
+
+    /// The same target with `prefix` written before every key (`Bearer `).
+    pub fn with_key_prefix(mut self, prefix: &'static str) -> Self {
+        self.key_prefix = prefix;
+        self
+    }
+
+    /// The same target creating its resources with `configuration`.
+    pub fn with_configuration(mut self, configuration: Option<String>) -> Self {
+        self.configuration = configuration;
+        self
     }
 
     /// A request to `path` under the base, carrying the key.
@@ -145,7 +166,12 @@ impl Target {
     /// A request to `path` under the base with another key, or none.
     pub fn request_with_key(&self, method: &str, path: &str, key: Option<&str>) -> Request {
         let headers = key
-            .map(|k| vec![(self.key_header.to_string(), k.to_string())])
+            .map(|k| {
+                vec![(
+                    self.key_header.to_string(),
+                    format!("{}{k}", self.key_prefix),
+                )]
+            })
             .unwrap_or_default();
         Request {
             method: method.to_ascii_uppercase(),
@@ -218,6 +244,14 @@ impl Target {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                (name.as_str().to_string(), value)
+            })
+            .collect();
         let body = response.bytes().await.map_err(|e| fail(&request, e))?;
         let api_path = self.api_path(&request, api);
         Ok(Exchange {
@@ -225,6 +259,7 @@ impl Target {
             api_path,
             status,
             content_type,
+            headers,
             body,
         })
     }
@@ -291,6 +326,7 @@ impl Target {
                 api_path: self.api_path(request, api),
                 status: answer.status,
                 content_type: answer.content_type,
+                headers: answer.headers,
                 body: answer.body,
             }),
             Err(message) => Err(TransportError {
@@ -302,6 +338,16 @@ impl Target {
 }
 
 impl Control {
+    /// A request to `path` under the control API (no key).
+    pub fn request(&self, method: &str, path: &str) -> Request {
+        Request {
+            method: method.to_ascii_uppercase(),
+            url: format!("{}{}", self.base, path),
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
+    }
+
     /// Moves the target's clock forward.
     pub async fn advance(&self, seconds: u64) -> Result<(), String> {
         self.post("/clock/advance", json!({ "seconds": seconds }))
@@ -379,9 +425,13 @@ impl Request {
     pub fn curl_redacted(&self, secrets: &[(&str, &str)]) -> String {
         let mut out = format!("curl -sS -i -X {} {}", self.method, shell_quote(&self.url));
         for (name, value) in &self.headers {
-            match secrets.iter().find(|(secret, _)| secret == value) {
-                Some((_, variable)) if is_token(name) => {
-                    let _ = write!(out, " -H \"{name}: ${variable}\"");
+            let redacted = secrets.iter().find_map(|(secret, variable)| {
+                let prefix = value.strip_suffix(secret).filter(|_| !secret.is_empty())?;
+                is_plain(prefix).then_some((prefix, variable))
+            });
+            match redacted {
+                Some((prefix, variable)) if is_token(name) => {
+                    let _ = write!(out, " -H \"{name}: {prefix}${variable}\"");
                 }
                 _ => {
                     let _ = write!(out, " -H {}", shell_quote(&format!("{name}: {value}")));
@@ -467,6 +517,14 @@ impl Exchange {
         body
     }
 
+    /// The first value of the answer's header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// One line for reports: request, status and the start of the body.
     pub fn summary(&self) -> String {
         let body = self.excerpt(300);
@@ -507,6 +565,12 @@ fn percent_encode(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `text` needs no escaping inside double quotes in a shell (`Bearer `).
+fn is_plain(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b" -_.".contains(&b))
 }
 
 /// Whether `name` is an HTTP token (safe inside double quotes in a shell).
@@ -560,6 +624,21 @@ mod tests {
             request.curl_redacted(&[("secret", "API_KEY")]),
             "curl -sS -i -X GET 'http://h/v1/enrollments/E' -H \"Truora-API-Key: $API_KEY\""
         );
+        let bearer = Request {
+            method: "GET".into(),
+            url: "http://h/applicants/A".into(),
+            headers: vec![("Authorization".into(), "Bearer sk_1".into())],
+            body: Body::Empty,
+        };
+        assert_eq!(
+            bearer.curl_redacted(&[("sk_1", "API_KEY")]),
+            "curl -sS -i -X GET 'http://h/applicants/A' -H \"Authorization: Bearer $API_KEY\""
+        );
+        let quoted = Request {
+            headers: vec![("Authorization".into(), "$(x) sk_1".into())],
+            ..bearer
+        };
+        assert!(!quoted.curl_redacted(&[("sk_1", "K")]).contains("$K"));
         let text = request.text(Some("application/json"), "{\"a\":1}");
         assert!(
             text.curl()

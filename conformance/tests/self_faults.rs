@@ -1,13 +1,16 @@
 //! The suite itself: in front of facesim sits a proxy that breaks one contract on purpose
-//! (a required field dropped, a wrong enum value, a second enrollment allowed, a wrong key
-//! accepted). Each broken contract must fail the run with a message that names it.
+//! (a required field dropped, a wrong enum value, a second enrollment or a conflicting attempt
+//! allowed, a wrong key accepted, a link to a page that does not exist). Each broken contract
+//! must fail the run with a message that names the operation and the problem.
 
 mod self_support;
 
 use facesim_conformance::outcome::{CaseResult, Status};
 use facesim_conformance::report::Verdict;
 use facesim_conformance::{run, Options, RunReport};
-use self_support::{facesim, proxy, Fault, KEY, LIMITED_KEY};
+use self_support::{facesim, proxy, shared_facesim, Fault, KEY, LIMITED_KEY};
+use self_support::{CHECKOUT_KEY, CHECKOUT_VIDEOS_KEY};
+use std::time::Duration;
 use tokio::sync::Mutex;
 
 /// Runs share the process-wide panic hook cucumber swaps while it runs: one at a time.
@@ -27,6 +30,26 @@ async fn run_through(fault: Fault) -> RunReport {
     options.limited_key = Some(LIMITED_KEY.into());
     options.control = Some(format!("{}/_facesim", service.base));
     options.cases = 8;
+    run(options).await.expect("the suite starts")
+}
+
+/// Runs the Checkout scenarios and properties that `tags` selects (a few cases of each
+/// property) through a proxy breaking `fault`, in front of the file's shared facesim.
+async fn run_checkout_through(fault: Fault, tags: &str) -> RunReport {
+    let _one = ONE_RUN_AT_A_TIME.lock().await;
+    let root = shared_facesim();
+    let broken = proxy(root, fault).await;
+    let mut options = Options::new(
+        facesim_conformance::checkout::API,
+        &format!("{}/checkout", broken.base),
+        CHECKOUT_KEY,
+    );
+    options.second_key = Some(CHECKOUT_VIDEOS_KEY.into());
+    options.videos_key = Some(CHECKOUT_VIDEOS_KEY.into());
+    options.control = Some(format!("{root}/_facesim"));
+    options.tags = Some(tags.into());
+    options.cases = 4;
+    options.patience = Duration::from_secs(5);
     run(options).await.expect("the suite starts")
 }
 
@@ -125,4 +148,86 @@ async fn a_wrong_key_that_is_accepted_fails_the_authentication_contract() {
         .unwrap_or_else(|| panic!("no failure mentions 401:\n{}", report.summary()));
     assert_eq!(case.group, "Authentication and permissions", "{message}");
     assert!(message.contains("200"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_face_authentication_without_status_is_named_with_its_schema() {
+    let report = run_checkout_through(
+        Fault::DropFaceAuthenticationStatus,
+        "@face-authentications or @property",
+    )
+    .await;
+    let message = failed_case(
+        &report,
+        "A new face authentication is created for an applicant",
+    );
+    assert!(
+        message.contains("POST /face-authentications answered 201 with a body that breaks schema face-authentication"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"status\" is a required property"),
+        "{message}"
+    );
+    assert!(message.contains("curl"), "a reproduction: {message}");
+    let property = failed_case(
+        &report,
+        "every answer to a generated face authentication request is documented",
+    );
+    assert!(
+        property.contains("\"status\" is a required property"),
+        "{property}"
+    );
+    assert!(property.contains("curl "), "{property}");
+    assert!(property.contains("FACESIM_PROPERTY_SEED="), "{property}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_accepted_against_the_409_rule_is_caught() {
+    let report = run_checkout_through(Fault::AcceptConflictingAttempt, "@conflicts").await;
+    let message = failed_case(
+        &report,
+        "A new attempt is refused once the face authentication is approved",
+    );
+    assert!(
+        message.contains("expected status 409, got 201"),
+        "{message}"
+    );
+    assert!(
+        message.contains("POST /face-authentications/fav_"),
+        "{message}"
+    );
+    assert!(message.contains("/attempts → 201"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_checkout_key_that_is_accepted_is_caught() {
+    let report = run_checkout_through(Fault::AcceptAnyKey, "@auth").await;
+    let message = failed_case(&report, "A request with an unknown key is unauthorized");
+    assert!(
+        message.contains("expected status 401, got 201"),
+        "{message}"
+    );
+    assert!(message.contains("POST /applicants → 201"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_next_link_on_the_last_page_is_caught() {
+    let report = run_checkout_through(Fault::NextLinkOnLastPage, "@pagination or @property").await;
+    let message = failed_case(
+        &report,
+        "The attempts are listed newest first on one page by default",
+    );
+    assert!(message.contains("the page has a next link"), "{message}");
+    assert!(
+        message.contains("GET /face-authentications/fav_"),
+        "{message}"
+    );
+    let property = failed_case(
+        &report,
+        "pages of attempts partition the attempts newest first",
+    );
+    assert!(property.contains("the next link asks for"), "{property}");
+    assert!(property.contains("curl "), "{property}");
+    assert!(property.contains("FACESIM_PROPERTY_SEED="), "{property}");
 }

@@ -27,6 +27,10 @@ const EMBEDDED: &[Embedded] = &[
         name: "truora-files",
         text: include_str!("../truora/files.openapi.bundled.json"),
     },
+    Embedded {
+        name: "checkout-identity-verification",
+        text: include_str!("../checkout/identity-verification.openapi.bundled.json"),
+    },
 ];
 
 /// The names of every embedded API, in a stable order.

@@ -150,3 +150,738 @@ fn components_can_be_checked_alone() {
     assert!(!errors.is_empty());
     assert!(truora().component_names().any(|n| n == "error.error"));
 }
+
+// --- Checkout.com Identity Verification -------------------------------------------------------
+
+const FAV: &str = "fav_tkoi5db4hryu5cei5vwoabr7we";
+const FATP: &str = "fatp_nk1wbmmczqumwt95k3v39mhbh2w";
+const APLT: &str = "aplt_abcdefghijklmnopqrstuvwxyz";
+const ROOT: &str = "http://127.0.0.1:7700/checkout";
+
+fn checkout() -> &'static Contract {
+    contract("checkout-identity-verification").expect("embedded")
+}
+
+fn applicant() -> Value {
+    json!({
+        "id": APLT,
+        "created_on": "2025-07-21T17:32:28Z",
+        "modified_on": "2025-07-21T17:40:32Z",
+        "external_applicant_id": "eaplt_10000000000000000000000000",
+        "email": "hannah.bret@example.com",
+        "external_applicant_name": "Hannah Bret",
+        "_links": {"self": {"href": format!("{ROOT}/applicants/{APLT}")}}
+    })
+}
+
+fn face_authentication(status: &str, codes: Value) -> Value {
+    json!({
+        "id": FAV,
+        "created_on": "2025-07-21T17:32:28Z",
+        "modified_on": "2025-07-21T17:40:32Z",
+        "applicant_id": APLT,
+        "user_journey_id": "usj_t5bdzsdmi57ehhkrnmp5omjimu",
+        "status": status,
+        "response_codes": codes,
+        "risk_labels": [],
+        "face": {"image_signed_url": format!("{ROOT}/assets/fasset_x?expires=1&signature=ab")},
+        "_links": {
+            "self": {"href": format!("{ROOT}/face-authentications/{FAV}")},
+            "applicant": {"href": format!("{ROOT}/applicants/{APLT}")}
+        }
+    })
+}
+
+fn attempt(status: &str, codes: Value) -> Value {
+    json!({
+        "id": FATP,
+        "created_on": "2025-07-21T18:00:00Z",
+        "modified_on": "2025-07-21T18:00:00Z",
+        "status": status,
+        "response_codes": codes,
+        "redirect_url": "https://myweb.site?query-param=hello",
+        "client_information": {"pre_selected_residence_country": "FR", "pre_selected_language": "en-US"},
+        "_links": {
+            "self": {"href": format!("{ROOT}/face-authentications/{FAV}/attempts/{FATP}")},
+            "verification_url": {"href": format!("{ROOT}/hosted/4hryu5cei5")}
+        }
+    })
+}
+
+fn error_body(error_type: &str, codes: &[&str]) -> Value {
+    json!({"request_id": "0f8a9c1e-5b2d-4c6e-9a7b-3d1f2e4c5b6a", "error_type": error_type, "error_codes": codes})
+}
+
+fn checkout_check(
+    method: &str,
+    path: &str,
+    status: u16,
+    body: &Value,
+) -> Result<String, Violation> {
+    checkout()
+        .check_response(method, path, status, JSON, body.to_string().as_bytes())
+        .map(Operation::label)
+}
+
+fn code(code: u32, summary: &str) -> Value {
+    json!({"code": code, "summary": summary})
+}
+
+#[test]
+fn the_checkout_document_serves_every_endpoint_under_its_prefix() {
+    let c = checkout();
+    assert_eq!(c.base_path(), "/checkout");
+    let attempts = format!("/face-authentications/{FAV}/attempts");
+    let expected = [
+        ("POST", "/applicants".to_string(), "createApplicant"),
+        ("GET", format!("/applicants/{APLT}"), "getApplicant"),
+        ("PATCH", format!("/applicants/{APLT}"), "updateApplicant"),
+        (
+            "POST",
+            format!("/applicants/{APLT}/anonymize"),
+            "anonymizeApplicant",
+        ),
+        (
+            "POST",
+            "/face-authentications".to_string(),
+            "createFaceAuthentication",
+        ),
+        (
+            "GET",
+            format!("/face-authentications/{FAV}"),
+            "getFaceAuthentication",
+        ),
+        (
+            "POST",
+            format!("/face-authentications/{FAV}/anonymize"),
+            "anonymizeFaceAuthentication",
+        ),
+        ("POST", attempts.clone(), "createFaceAuthenticationAttempt"),
+        (
+            "GET",
+            format!("{attempts}?skip=0&limit=10"),
+            "getFaceAuthenticationAttempts",
+        ),
+        (
+            "GET",
+            format!("{attempts}/{FATP}"),
+            "getFaceAuthenticationAttempt",
+        ),
+        (
+            "GET",
+            format!("{attempts}/{FATP}/assets?limit=1"),
+            "getFaceAuthenticationAttemptAssets",
+        ),
+    ];
+    for (method, path, id) in &expected {
+        let operation = c
+            .operation(method, path)
+            .unwrap_or_else(|| panic!("{method} {path}: no operation"));
+        assert_eq!(operation.operation_id(), Some(*id), "{method} {path}");
+    }
+    assert_eq!(c.operations().len(), expected.len());
+    // Outside the API: the capture page and the asset links.
+    assert!(c.operation("GET", "/hosted/token").is_none());
+    assert!(c.operation("GET", "/assets/fasset_x").is_none());
+    assert!(c
+        .operation("DELETE", &format!("/applicants/{APLT}"))
+        .is_none());
+}
+
+#[test]
+fn checkout_operations_document_only_the_statuses_facesim_gives() {
+    let statuses = |id: &str| -> Vec<&str> {
+        let op = checkout()
+            .operations()
+            .iter()
+            .find(|op| op.operation_id() == Some(id))
+            .unwrap();
+        op.statuses().collect()
+    };
+    // Reading a body: 400, 408, 413; validating it: 422; naming a resource: 404.
+    let expected: [(&str, &[&str]); 11] = [
+        (
+            "createApplicant",
+            &["201", "400", "401", "408", "413", "422", "500"],
+        ),
+        ("getApplicant", &["200", "401", "404", "500"]),
+        (
+            "updateApplicant",
+            &["200", "400", "401", "404", "408", "413", "422", "500"],
+        ),
+        (
+            "anonymizeApplicant",
+            &["200", "401", "404", "408", "413", "500"],
+        ),
+        (
+            "createFaceAuthentication",
+            &["201", "400", "401", "408", "413", "422", "500"],
+        ),
+        ("getFaceAuthentication", &["200", "401", "404", "500"]),
+        (
+            "anonymizeFaceAuthentication",
+            &["200", "401", "404", "408", "413", "422", "500"],
+        ),
+        (
+            "createFaceAuthenticationAttempt",
+            &[
+                "201", "400", "401", "404", "408", "409", "413", "422", "500",
+            ],
+        ),
+        (
+            "getFaceAuthenticationAttempts",
+            &["200", "401", "404", "422", "500"],
+        ),
+        (
+            "getFaceAuthenticationAttempt",
+            &["200", "401", "404", "500"],
+        ),
+        (
+            "getFaceAuthenticationAttemptAssets",
+            &["200", "401", "404", "422", "500"],
+        ),
+    ];
+    for (id, want) in expected {
+        assert_eq!(statuses(id), want, "{id}");
+    }
+}
+
+#[test]
+fn every_checkout_answer_declares_the_request_id_header() {
+    let document = checkout().document();
+    let mut seen = 0;
+    for item in document["paths"].as_object().unwrap().values() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+                continue;
+            };
+            for (status, response) in responses {
+                let response = match response.get("$ref").and_then(Value::as_str) {
+                    Some(r) => document.pointer(&r[1..]).unwrap(),
+                    None => response,
+                };
+                assert_eq!(
+                    response.pointer("/headers/Cko-Request-Id/$ref"),
+                    Some(&json!("#/components/headers/Cko-Request-Id")),
+                    "{method} {status}"
+                );
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 40, "{seen}");
+    assert_eq!(
+        document.pointer("/components/securitySchemes/ApiSecretKey/scheme"),
+        Some(&json!("bearer"))
+    );
+}
+
+#[test]
+fn documented_checkout_answers_pass() {
+    let fa = format!("/face-authentications/{FAV}");
+    assert_eq!(
+        checkout_check("POST", "/applicants", 201, &applicant()).unwrap(),
+        "POST /applicants"
+    );
+    let mut anonymized = applicant();
+    let object = anonymized.as_object_mut().unwrap();
+    object.remove("email");
+    object.remove("external_applicant_name");
+    checkout_check(
+        "POST",
+        &format!("/applicants/{APLT}/anonymize"),
+        200,
+        &anonymized,
+    )
+    .unwrap();
+    for (status, codes) in [
+        ("created", json!([])),
+        ("pending", json!([])),
+        ("capture_in_progress", json!([])),
+        ("checks_in_progress", json!([])),
+        ("approved", json!([code(10000, "approved")])),
+        ("declined", json!([code(62321, "face_face_mismatch")])),
+        (
+            "retry_required",
+            json!([code(61101, "applicant_never_started")]),
+        ),
+        ("retry_required", json!([code(64001, "forcibly_closed")])),
+        (
+            "inconclusive",
+            json!([code(61411, "face_partially_hidden")]),
+        ),
+        ("refused", json!([code(63001, "applicant_refusal")])),
+    ] {
+        let body = face_authentication(status, codes);
+        checkout_check("GET", &fa, 200, &body).unwrap_or_else(|v| panic!("{v}"));
+    }
+    for (status, codes) in [
+        ("pending_redirection", json!([])),
+        ("completed", json!([code(10000, "approved")])),
+        ("completed", json!([code(62405, "known_fraudulent_face")])),
+        ("expired", json!([code(61101, "applicant_never_started")])),
+        ("expired", json!([code(64001, "forcibly_closed")])),
+        ("capture_aborted", json!([code(61121, "applicant_drop")])),
+        ("capture_refused", json!([code(63001, "applicant_refusal")])),
+        (
+            "checks_inconclusive",
+            json!([code(61901, "internal_error")]),
+        ),
+    ] {
+        let body = attempt(status, codes);
+        checkout_check("GET", &format!("{fa}/attempts/{FATP}"), 200, &body)
+            .unwrap_or_else(|v| panic!("{v}"));
+    }
+    let page = json!({
+        "total_count": 11, "skip": 10, "limit": 10,
+        "data": [attempt("pending_redirection", json!([]))],
+        "_links": {
+            "self": {"href": format!("{ROOT}{fa}/attempts?skip=10&limit=10")},
+            "previous": {"href": format!("{ROOT}{fa}/attempts?skip=0&limit=10")}
+        }
+    });
+    checkout_check("GET", &format!("{fa}/attempts?skip=10"), 200, &page).unwrap();
+    let assets = json!({
+        "total_count": 1, "skip": 0, "limit": 10,
+        "data": [{"type": "face_image", "_links": {"asset_url": {"href": format!("{ROOT}/assets/fasset_a?expires=1&signature=ab")}}}],
+        "_links": {"self": {"href": format!("{ROOT}{fa}/attempts/{FATP}/assets")}}
+    });
+    checkout_check("GET", &format!("{fa}/attempts/{FATP}/assets"), 200, &assets).unwrap();
+    let errors = [
+        (
+            "POST",
+            "/applicants".to_string(),
+            400,
+            error_body("request_malformed", &["request_body_malformed"]),
+        ),
+        (
+            "GET",
+            format!("/applicants/{APLT}"),
+            404,
+            error_body("resource_not_found", &["applicant_not_found"]),
+        ),
+        (
+            "GET",
+            format!("{fa}/attempts/{FATP}"),
+            404,
+            error_body("resource_not_found", &["attempt_not_found"]),
+        ),
+        (
+            "POST",
+            format!("{fa}/attempts"),
+            409,
+            error_body("conflict", &["face_authentication_status_approved"]),
+        ),
+        (
+            "POST",
+            "/face-authentications".to_string(),
+            413,
+            error_body("request_too_large", &["request_body_too_large"]),
+        ),
+        (
+            "PATCH",
+            format!("/applicants/{APLT}"),
+            408,
+            error_body("request_timeout", &["request_body_timeout"]),
+        ),
+        (
+            "GET",
+            format!("{fa}/attempts/{FATP}/assets"),
+            500,
+            error_body("internal_server_error", &["internal_error"]),
+        ),
+        (
+            "POST",
+            format!("{fa}/attempts"),
+            422,
+            error_body(
+                "request_invalid",
+                &[
+                    "redirect_url_invalid",
+                    "client_information.pre_selected_residence_country_invalid",
+                ],
+            ),
+        ),
+        (
+            "POST",
+            "/face-authentications".to_string(),
+            422,
+            error_body("request_invalid", &["applicant_not_found"]),
+        ),
+    ];
+    for (method, path, status, body) in &errors {
+        checkout_check(method, path, *status, body).unwrap_or_else(|v| panic!("{v}"));
+    }
+    // 401 has no body and no content type.
+    checkout()
+        .check_response("GET", &fa, 401, None, b"")
+        .unwrap();
+}
+
+#[test]
+fn a_status_with_codes_of_another_family_is_named() {
+    let path = format!("/face-authentications/{FAV}");
+    let body = face_authentication("approved", json!([code(62304, "face_mismatch")]));
+    let violation = checkout_check("GET", &path, 200, &body).unwrap_err();
+    let text = violation.to_string();
+    assert!(
+        text.starts_with(
+            "GET /face-authentications/{face_authentication_id} answered 200 with a body that breaks schema face-authentication"
+        ),
+        "{text}"
+    );
+    let Problem::Schema { errors, .. } = violation.problem else {
+        panic!("{text}");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.instance_path == "/response_codes/0/code"
+                && e.schema_path
+                    .ends_with("common.approved_code/properties/code/const")
+                && e.message.contains("10000")),
+        "{errors:?}"
+    );
+
+    let pending = face_authentication("pending", json!([code(10000, "approved")]));
+    assert!(checkout_check("GET", &path, 200, &pending).is_err());
+    let attempt_path = format!("{path}/attempts/{FATP}");
+    for (status, codes) in [
+        (
+            "pending_redirection",
+            json!([code(64001, "forcibly_closed")]),
+        ),
+        ("completed", json!([])),
+        ("completed", json!([code(61121, "applicant_drop")])),
+        ("expired", json!([code(61121, "applicant_drop")])),
+        ("capture_refused", json!([code(62304, "face_mismatch")])),
+        (
+            "checks_inconclusive",
+            json!([code(64001, "forcibly_closed")]),
+        ),
+    ] {
+        let body = attempt(status, codes.clone());
+        assert!(
+            checkout_check("GET", &attempt_path, 200, &body).is_err(),
+            "{status} {codes} was accepted"
+        );
+    }
+}
+
+#[test]
+fn response_codes_are_the_documented_pairs() {
+    let path = format!("/face-authentications/{FAV}");
+    let declined = |code: Value| face_authentication("declined", json!([code]));
+    assert!(checkout_check("GET", &path, 200, &declined(code(62305, "face_not_live"))).is_ok());
+    for wrong in [
+        code(62305, "face_mismatch"),
+        code(62999, "face_mismatch"),
+        json!({"code": "62305", "summary": "face_not_live"}),
+        json!({"code": 62305}),
+    ] {
+        let violation = checkout_check("GET", &path, 200, &declined(wrong.clone())).unwrap_err();
+        let Problem::Schema { errors, .. } = &violation.problem else {
+            panic!("{violation}");
+        };
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.instance_path == "/response_codes/0"),
+            "{wrong}: {violation}"
+        );
+    }
+}
+
+#[test]
+fn broken_checkout_bodies_are_located() {
+    let mut body = applicant();
+    body["id"] = json!("fav_abc");
+    body.as_object_mut().unwrap().remove("_links");
+    let violation = checkout_check("GET", &format!("/applicants/{APLT}"), 200, &body).unwrap_err();
+    let text = violation.to_string();
+    assert!(
+        text.contains("GET /applicants/{applicant_id} answered 200"),
+        "{text}"
+    );
+    assert!(text.contains("schema applicant"), "{text}");
+    assert!(text.contains("\"_links\" is a required property"), "{text}");
+    let Problem::Schema { errors, .. } = violation.problem else {
+        panic!("{text}");
+    };
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.instance_path == "/id" && e.schema_path.ends_with("/pattern")),
+        "{errors:?}"
+    );
+
+    let mut body = face_authentication("created", json!([]));
+    body["created_on"] = json!("2025-07-21T17:32:28+02:00");
+    body["risk_labels"] = json!(["multiple_faces_detected", "bad_luck"]);
+    let text = checkout_check("GET", &format!("/face-authentications/{FAV}"), 200, &body)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("at /created_on"), "{text}");
+    assert!(text.contains("at /risk_labels/1"), "{text}");
+
+    let page = json!({"total_count": 0, "skip": 0, "limit": 101, "data": [], "_links": {}});
+    let text = checkout_check(
+        "GET",
+        &format!("/face-authentications/{FAV}/attempts"),
+        200,
+        &page,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(text.contains("schema attempt.list"), "{text}");
+    assert!(text.contains("at /limit"), "{text}");
+    assert!(text.contains("\"self\" is a required property"), "{text}");
+}
+
+#[test]
+fn checkout_errors_must_name_their_type_and_codes() {
+    let applicant_path = format!("/applicants/{APLT}");
+    for (status, body, why) in [
+        (
+            404,
+            error_body("resource_not_found", &["face_authentication_not_found"]),
+            "another resource's code",
+        ),
+        (
+            404,
+            error_body("request_invalid", &["applicant_not_found"]),
+            "the 422 type",
+        ),
+        (404, error_body("resource_not_found", &[]), "no code"),
+        (
+            404,
+            json!({"error_type": "resource_not_found", "error_codes": ["applicant_not_found"]}),
+            "no request_id",
+        ),
+        (
+            422,
+            error_body("request_invalid", &["email_wrong"]),
+            "a code that is neither _required nor _invalid",
+        ),
+        (
+            400,
+            error_body("request_malformed", &["request_body_too_large"]),
+            "a 413 code",
+        ),
+        (
+            500,
+            error_body("internal_server_error", &["applicant_not_found"]),
+            "a 404 code on a 500",
+        ),
+        (
+            408,
+            error_body("request_invalid", &["email_invalid"]),
+            "the 422 type on a 408",
+        ),
+    ] {
+        let method = if status == 404 { "GET" } else { "PATCH" };
+        let violation = checkout_check(method, &applicant_path, status, &body)
+            .err()
+            .unwrap_or_else(|| panic!("{why} was accepted"));
+        assert!(
+            matches!(violation.problem, Problem::Schema { ref schema, .. } if schema.starts_with("error.")),
+            "{why}: {violation}"
+        );
+    }
+    let conflict = error_body("conflict", &["face_authentication_status_pending"]);
+    let path = format!("/face-authentications/{FAV}/attempts");
+    assert!(checkout_check("POST", &path, 409, &conflict).is_err());
+    // A status the operation cannot give.
+    let problem = checkout_check("GET", &applicant_path, 409, &conflict)
+        .unwrap_err()
+        .problem;
+    assert!(
+        matches!(problem, Problem::UndocumentedStatus { ref documented } if documented == &["200", "401", "404", "500"]),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn checkout_request_and_webhook_schemas_can_be_checked_alone() {
+    let c = checkout();
+    let ok = |name: &str, body: Value| {
+        c.check_component(name, &body)
+            .unwrap_or_else(|e| panic!("{name} refused {body}: {e:?}"))
+    };
+    let refused = |name: &str, body: Value| {
+        assert!(
+            c.check_component(name, &body).is_err(),
+            "{name} accepted {body}"
+        )
+    };
+    ok("applicant.create_request", json!({}));
+    ok(
+        "applicant.create_request",
+        json!({"external_applicant_id": "ext_osdfdfdb4hryu5cei5vwoabrk5k", "unknown": 1}),
+    );
+    ok(
+        "applicant.create_request",
+        json!({"external_applicant_id": "eaplt_61411I10000000000000000000"}),
+    );
+    refused(
+        "applicant.create_request",
+        json!({"external_applicant_id": "aplt_x"}),
+    );
+    refused(
+        "applicant.create_request",
+        json!({"external_applicant_name": "x".repeat(256)}),
+    );
+    refused("applicant.create_request", json!({"email": "nobody"}));
+    ok(
+        "applicant.update_request",
+        json!({"email": null, "external_applicant_name": null}),
+    );
+    ok(
+        "applicant.update_request",
+        json!({"external_applicant_name": " Hannah\u{3000}"}),
+    );
+    refused("applicant.update_request", json!({"email": 5}));
+    refused(
+        "applicant.update_request",
+        json!({"external_applicant_name": ""}),
+    );
+    refused(
+        "applicant.update_request",
+        json!({"external_applicant_name": " \t\u{3000}\u{a0}"}),
+    );
+    ok(
+        "applicant.update_request",
+        json!({"email": format!("{}@example.com", "a".repeat(64))}),
+    );
+    for email in [
+        "a..b@example.com",
+        "a@example",
+        "a@-x.example",
+        "a b@example.com",
+        "\u{e9}@example.com",
+        &format!("{}@example.com", "a".repeat(65)),
+    ] {
+        refused("applicant.update_request", json!({ "email": email }));
+    }
+    ok(
+        "face-authentication.create_request",
+        json!({"applicant_id": APLT, "user_journey_id": "usj_t5bdzsdmi57ehhkrnmp5omjimu"}),
+    );
+    refused(
+        "face-authentication.create_request",
+        json!({"applicant_id": APLT, "user_journey_id": "usj_01heqt35wmjrf3wjd7w1wz33p2"}),
+    );
+    refused(
+        "face-authentication.create_request",
+        json!({"user_journey_id": "usj_t5bdzsdmi57ehhkrnmp5omjimu"}),
+    );
+    ok(
+        "attempt.create_request",
+        json!({
+            "redirect_url": "https://myweb.site?query-param=hello",
+            "client_information": {"pre_selected_residence_country": "FR", "pre_selected_language": "en-US"},
+            "phone_number": {"country_code": "+33", "number": "612345678"}
+        }),
+    );
+    refused("attempt.create_request", json!({}));
+    ok(
+        "attempt.create_request",
+        json!({"redirect_url": "http://u:p@shop.example:8080/back?x=%20y#top", "client_information": null, "phone_number": null}),
+    );
+    for url in [
+        "mailto:someone@example.com",
+        "https://",
+        "https://shop.example/caf\u{e9}",
+        "https://shop.example/%zz",
+        "https://shop.example/a b",
+        "https://shop.example/{id}",
+        &format!("https://shop.example/{}", "a".repeat(2030)),
+    ] {
+        refused("attempt.create_request", json!({ "redirect_url": url }));
+    }
+    refused(
+        "attempt.create_request",
+        json!({"redirect_url": "https://a.example", "client_information": {"pre_selected_language": "english!"}}),
+    );
+    refused(
+        "attempt.create_request",
+        json!({"redirect_url": "https://a.example", "phone_number": {"country_code": "+12345", "number": "1"}}),
+    );
+    refused(
+        "attempt.create_request",
+        json!({"redirect_url": "https://a.example", "phone_number": {"country_code": "33", "number": "1"}}),
+    );
+    refused(
+        "attempt.create_request",
+        json!({"redirect_url": "https://a.example", "client_information": {"pre_selected_residence_country": "FRA"}}),
+    );
+
+    let event = |kind: &str, status: &str, codes: Value| {
+        json!({
+            "id": "evt_wulgj7iilg2u3lweve5g7oc5xa",
+            "type": kind,
+            "version": "1.2.0",
+            "created_on": "2024-12-05T17:48:25.999831Z",
+            "data": {
+                "applicant_id": "aplt_01jebyzk8nz6j206x4hr02xywj",
+                "external_applicant_id": "eaplt_10000000000000000000000000",
+                "status": status,
+                "face_authentication_id": "fav_01jebyzxdkj4e2mktk36q0fpak",
+                "response_codes": codes,
+                "user_journey_id": "usj_01heqt35wmjrf3wjd7w1wz33p2"
+            },
+            "_links": {"self": {"href": "http://127.0.0.1:7700/_facesim/webhooks/events/evt_wulgj7iilg2u3lweve5g7oc5xa"}}
+        })
+    };
+    ok(
+        "webhook",
+        event("face_authentication_created", "created", json!([])),
+    );
+    ok(
+        "webhook",
+        event(
+            "face_authentication_checks_completed",
+            "declined",
+            json!([code(62402, "suspicious_device")]),
+        ),
+    );
+    ok(
+        "webhook",
+        event(
+            "face_authentication_anonymized",
+            "approved",
+            json!([code(10000, "approved")]),
+        ),
+    );
+    refused(
+        "webhook",
+        event("face_authentication_opened", "created", json!([])),
+    );
+    refused(
+        "webhook",
+        event(
+            "face_authentication_checks_completed",
+            "approved",
+            json!([code(61121, "applicant_drop")]),
+        ),
+    );
+    refused(
+        "webhook",
+        event("face_authentication_deleted", "created", json!([])),
+    );
+    let mut wrong_version = event("face_authentication_created", "created", json!([]));
+    wrong_version["version"] = json!("1.1.0");
+    refused("webhook", wrong_version);
+}
+
+#[test]
+fn the_schemathesis_configuration_names_the_checkout_document() {
+    // schemathesis.toml configures the Checkout run through a [[project]] named by the
+    // document's info.title: renaming the document must rename the project too.
+    let title = checkout().document()["info"]["title"].as_str().unwrap();
+    let configuration = include_str!("../schemathesis.toml");
+    assert!(
+        configuration.contains(&format!("title = \"{title}\"")),
+        "schemathesis.toml has no [[project]] titled {title:?}"
+    );
+}

@@ -16,6 +16,121 @@ pub struct Config {
     /// The Truora APIs.
     #[serde(default)]
     pub truora: TruoraConfig,
+    /// Webhook delivery.
+    #[serde(default)]
+    pub webhooks: WebhooksConfig,
+    /// The Checkout.com face-authentication API.
+    #[serde(default)]
+    pub checkout: CheckoutConfig,
+}
+
+/// The Checkout.com face-authentication API's behaviour and accounts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckoutConfig {
+    /// Virtual seconds a never-opened attempt link lives.
+    pub attempt_link_ttl_seconds: u64,
+    /// Virtual seconds the checks take after a capture.
+    pub checks_duration_seconds: u64,
+    /// Attempts ending with a `61xxx` code a face authentication allows.
+    pub allowed_attempts: u32,
+    /// Lowest similarity that matches the applicant's reference picture.
+    pub match_threshold: f64,
+    /// Lifetime of pre-signed asset links.
+    pub asset_link_ttl_seconds: u64,
+    /// The accounts, one per secret key.
+    pub accounts: Vec<CheckoutAccount>,
+}
+
+impl Default for CheckoutConfig {
+    fn default() -> Self {
+        CheckoutConfig {
+            attempt_link_ttl_seconds: 900,
+            checks_duration_seconds: 1,
+            allowed_attempts: 3,
+            match_threshold: 0.70,
+            asset_link_ttl_seconds: 900,
+            accounts: Vec::new(),
+        }
+    }
+}
+
+/// One Checkout account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutAccount {
+    /// The secret key (`sk_sbox_…`) sent as `Authorization: Bearer`.
+    pub secret_key: String,
+    /// Whether attempt assets list `face_video`.
+    #[serde(default)]
+    pub videos: bool,
+}
+
+impl CheckoutConfig {
+    fn check(&self) -> Result<(), String> {
+        if self.allowed_attempts == 0 {
+            return Err("checkout.allowed_attempts must be at least 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.match_threshold) {
+            return Err("checkout.match_threshold must be within 0..=1".into());
+        }
+        if self.attempt_link_ttl_seconds == 0 || self.asset_link_ttl_seconds == 0 {
+            return Err(
+                "checkout.attempt_link_ttl_seconds and checkout.asset_link_ttl_seconds must be at least 1".into(),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for account in &self.accounts {
+            if !is_checkout_secret_key(&account.secret_key) {
+                return Err(format!(
+                    "checkout.accounts: {:?} is not a secret key (^sk_(sbox_)?[a-z2-7]{{26}}[a-z2-7*#$=]$)",
+                    account.secret_key
+                ));
+            }
+            if !seen.insert(&account.secret_key) {
+                return Err(format!(
+                    "checkout.accounts: duplicate secret key {:?}",
+                    account.secret_key
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `key` matches `^sk_(sbox_)?[a-z2-7]{26}[a-z2-7*#$=]$`, the pattern the official SDKs
+/// check.
+pub fn is_checkout_secret_key(key: &str) -> bool {
+    let base32 = |b: u8| b.is_ascii_lowercase() || (b'2'..=b'7').contains(&b);
+    let Some(rest) = key.strip_prefix("sk_") else {
+        return false;
+    };
+    let body = rest.strip_prefix("sbox_").unwrap_or(rest).as_bytes();
+    body.len() == 27
+        && body[..26].iter().all(|&b| base32(b))
+        && (base32(body[26]) || b"*#$=".contains(&body[26]))
+}
+
+/// Webhook delivery: timing and the receivers every run starts with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhooksConfig {
+    /// Milliseconds a try may take before it counts as failed.
+    pub timeout_ms: u64,
+    /// Real milliseconds to wait before each retry; one try plus one per entry in all.
+    pub retry_delays_ms: Vec<u64>,
+    /// Receivers registered at start (`[[webhooks.receivers]]`); resets keep them.
+    pub receivers: Vec<crate::webhooks::ReceiverSpec>,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig {
+            timeout_ms: 5000,
+            retry_delays_ms: vec![1000, 2000, 4000, 8000, 16000],
+            receivers: Vec::new(),
+        }
+    }
 }
 
 /// Listener and transport limits.
@@ -144,6 +259,38 @@ impl Config {
                 return Err(format!("truora.api_keys: duplicate key {:?}", key.key));
             }
         }
+        self.webhooks.check()?;
+        self.checkout.check()
+    }
+}
+
+impl WebhooksConfig {
+    /// Longest accepted `timeout_ms` and retry delay (one hour).
+    const MAX_MS: u64 = 3_600_000;
+
+    /// Most accepted retries.
+    const MAX_RETRIES: usize = 20;
+
+    fn check(&self) -> Result<(), String> {
+        if !(1..=Self::MAX_MS).contains(&self.timeout_ms) {
+            return Err(format!(
+                "webhooks.timeout_ms must be within 1..={}",
+                Self::MAX_MS
+            ));
+        }
+        if self.retry_delays_ms.len() > Self::MAX_RETRIES
+            || self.retry_delays_ms.iter().any(|&ms| ms > Self::MAX_MS)
+        {
+            return Err(format!(
+                "webhooks.retry_delays_ms takes at most {} delays of at most {} ms each",
+                Self::MAX_RETRIES,
+                Self::MAX_MS
+            ));
+        }
+        for (i, spec) in self.receivers.iter().enumerate() {
+            crate::webhooks::Receiver::check(spec, String::new(), crate::webhooks::Source::Config)
+                .map_err(|e| format!("webhooks.receivers[{i}]: {e}"))?;
+        }
         Ok(())
     }
 }
@@ -188,5 +335,50 @@ mod tests {
         assert!(err.contains("default_validation_timeout_seconds"), "{err}");
         let dup = "[[truora.api_keys]]\nkey='a'\n[[truora.api_keys]]\nkey='a'";
         assert!(Config::parse(dup).unwrap_err().contains("duplicate"));
+    }
+
+    #[test]
+    fn checkout_accounts_are_checked_against_the_sdk_pattern() {
+        let config = Config::load(None).unwrap();
+        let accounts: Vec<_> = config
+            .checkout
+            .accounts
+            .iter()
+            .map(|a| (a.secret_key.as_str(), a.videos))
+            .collect();
+        assert_eq!(
+            accounts,
+            [
+                ("sk_sbox_facesimsandboxsecretkeyaaaa", false),
+                ("sk_sbox_facesimvideosenabledkeyaaaa", true)
+            ]
+        );
+        assert_eq!(config.checkout.attempt_link_ttl_seconds, 900);
+        assert_eq!(config.checkout.allowed_attempts, 3);
+        for good in [
+            "sk_sbox_abcdefghijklmnopqrstuvwxyz=",
+            "sk_abcdefghijklmnopqrstuvwxyz2",
+            "sk_sbox_m73dzbpy7cf3gfd46xr4yj5xo4e",
+        ] {
+            assert!(is_checkout_secret_key(good), "{good}");
+        }
+        for bad in [
+            "sk_sbox_ABCDEFGHIJKLMNOPQRSTUVWXYZ=",
+            "sk_sbox_abcdefghijklmnopqrstuvwxy",
+            "pk_sbox_abcdefghijklmnopqrstuvwxyz2",
+            "sk_sbox_abcdefghijklmnopqrstuvwxyz1",
+            "sk_sbox_abcdefghijklmnopqrstuvwxyz2a",
+        ] {
+            assert!(!is_checkout_secret_key(bad), "{bad}");
+        }
+        let err = Config::parse("[[checkout.accounts]]\nsecret_key = 'sk_test'").unwrap_err();
+        assert!(err.contains("sk_test"), "{err}");
+        let key = "sk_sbox_abcdefghijklmnopqrstuvwxyz=";
+        let dup = format!(
+            "[[checkout.accounts]]\nsecret_key = '{key}'\n[[checkout.accounts]]\nsecret_key = '{key}'"
+        );
+        assert!(Config::parse(&dup).unwrap_err().contains("duplicate"));
+        assert!(Config::parse("[checkout]\nallowed_attempts = 0").is_err());
+        assert!(Config::parse("[checkout]\nmatch_threshold = 1.5").is_err());
     }
 }

@@ -28,6 +28,8 @@ pub fn router() -> Router<Arc<App>> {
         .route("/clock/advance", post(advance))
         .route("/reset", post(reset))
         .route("/openapi/{document}", get(openapi))
+        .merge(crate::webhooks::routes::router())
+        .nest("/checkout", crate::checkout::control::router())
         .fallback(|OriginalUri(uri): OriginalUri| async move { not_found(&uri) })
         .method_not_allowed_fallback(|method: axum::http::Method, uri: Uri| async move {
             ControlError::new(
@@ -45,7 +47,7 @@ pub struct ControlError {
 }
 
 /// The control-API answer for an unreadable body.
-fn body_error(error: crate::body::BodyError) -> ControlError {
+pub(crate) fn body_error(error: crate::body::BodyError) -> ControlError {
     match error {
         crate::body::BodyError::TooLarge { limit } => ControlError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -74,7 +76,8 @@ pub fn not_found(uri: &Uri) -> ControlError {
 }
 
 impl ControlError {
-    fn new(status: StatusCode, message: impl Into<String>) -> ControlError {
+    /// An error with `status` and `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ControlError {
         ControlError {
             status,
             message: message.into(),

@@ -4,6 +4,7 @@
 //! (plain Rust, driven by the virtual [`clock`]) and a thin HTTP adapter.
 
 pub mod body;
+pub mod checkout;
 pub mod clock;
 pub mod config;
 pub mod control;
@@ -16,6 +17,7 @@ pub mod state;
 pub mod strict;
 pub mod truora;
 pub mod unread_body;
+pub mod webhooks;
 
 #[cfg(test)]
 mod schema_drift;

@@ -2,7 +2,7 @@
 //! containment, connection timeouts and graceful shutdown.
 
 use crate::state::{App, ClientAddr};
-use crate::{control, strict, truora, unread_body};
+use crate::{checkout, control, strict, truora, unread_body};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{StatusCode, Uri};
@@ -23,7 +23,11 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 /// The vendor prefixes served, for the not-found answer.
-pub const KNOWN_PREFIXES: &[&str] = &[truora::views::PREFIX, control::PREFIX];
+pub const KNOWN_PREFIXES: &[&str] = &[
+    truora::views::PREFIX,
+    checkout::views::PREFIX,
+    control::PREFIX,
+];
 
 /// How long in-flight requests may run after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -32,6 +36,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 pub fn router(app: Arc<App>) -> Router {
     let mut router = Router::new()
         .nest(truora::views::PREFIX, truora::http::router())
+        .nest(checkout::views::PREFIX, checkout::http::router())
         .nest(control::PREFIX, control::router())
         .fallback(unknown_prefix)
         .layer(middleware::from_fn(contain_panics));
@@ -41,18 +46,24 @@ pub fn router(app: Arc<App>) -> Router {
             strict::check_answers,
         ));
     }
-    router
+    let router = router
         .layer(middleware::from_fn_with_state(
             app.clone(),
             unread_body::settle_unread_bodies,
         ))
         .layer(middleware::from_fn(log_request))
-        .with_state(app)
+        .with_state(app);
+    // Method names are made canonical before any routing happens.
+    let canonical = middleware::from_fn(checkout::http::canonical_method);
+    Router::new().fallback_service(tower::Layer::layer(&canonical, router))
 }
 
 async fn unknown_prefix(uri: Uri) -> Response {
     if under(uri.path(), truora::views::PREFIX) {
         return truora::http::not_found(&uri).into_response();
+    }
+    if under(uri.path(), checkout::views::PREFIX) {
+        return checkout::http::not_found().into_response();
     }
     if under(uri.path(), control::PREFIX) {
         return control::not_found(&uri).into_response();
@@ -80,6 +91,8 @@ async fn contain_panics(req: Request, next: Next) -> Response {
             tracing::error!(%path, "handler panicked");
             if under(&path, truora::views::PREFIX) {
                 truora::error::TruoraError::internal("An internal error occurred").into_response()
+            } else if under(&path, checkout::views::PREFIX) {
+                checkout::error::CheckoutError::internal().into_response()
             } else {
                 let body = json!({"error": "internal_server_error", "message": "An internal error occurred"});
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
@@ -109,6 +122,7 @@ pub async fn serve(
         let apis: Vec<_> = facesim_schemas::api_names().collect();
         tracing::info!(apis = %apis.join(", "), "strict mode: every answer is checked against its OpenAPI document");
     }
+    let settler = checkout::http::spawn_settler(app.clone());
     let router = router(app);
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -140,6 +154,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    settler.abort();
     tokio::select! {
         _ = graceful.shutdown() => tracing::info!("all connections closed"),
         _ = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("shutdown grace period over; closing remaining connections"),

@@ -7,6 +7,7 @@ use crate::signing::LinkSigner;
 use crate::strict::StrictLog;
 use crate::truora::engine::{Caller, Settings, Store};
 use crate::truora::views::Links;
+use crate::webhooks::Webhooks;
 use chrono::{DateTime, Duration, Utc};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -27,8 +28,12 @@ pub struct App {
     pub matcher: Arc<dyn Matcher>,
     /// Truora state.
     pub truora: Mutex<Store>,
+    /// Checkout state (face authentication).
+    pub checkout: Mutex<crate::checkout::engine::Store>,
     /// What strict mode checked and the violations it found (kept across resets).
     pub strict: StrictLog,
+    /// Webhook receivers, deliveries and published events.
+    pub webhooks: Webhooks,
     truora_keys: HashMap<String, Caller>,
 }
 
@@ -54,10 +59,14 @@ impl App {
         App {
             clock: Clock::default(),
             truora: Mutex::new(Store::new(Settings::from_config(&config.truora))),
+            checkout: Mutex::new(crate::checkout::engine::Store::new(
+                crate::checkout::engine::Settings::from_config(&config.checkout),
+            )),
             public_url: public_url.trim_end_matches('/').to_string(),
             signer: LinkSigner::default(),
             matcher,
             strict: StrictLog::default(),
+            webhooks: Webhooks::new(&config.webhooks),
             truora_keys,
             config,
         }
@@ -81,6 +90,8 @@ impl App {
     /// Empties every vendor's state and returns the clock to real time.
     pub fn reset(&self) {
         self.truora.lock().clear();
+        self.checkout.lock().clear();
+        self.webhooks.clear();
         self.clock.reset();
     }
 

@@ -154,7 +154,7 @@ async fn paths_outside_every_prefix_name_the_known_prefixes() {
         );
         assert_eq!(
             reply.json()["known_prefixes"],
-            json!(["/truora/validations", "/_facesim"])
+            json!(["/truora/validations", "/checkout", "/_facesim"])
         );
     }
 }

@@ -78,7 +78,8 @@ impl fmt::Display for Expect {
 
 /// Checks what every answer must be: not a server error and, for a request to the API (not
 /// to a link it handed out), documented by the contract (status, content type, schema) with,
-/// for a 4xx, the vendor's error body repeating the status.
+/// for a 4xx, the vendor's error body (Truora: repeating the status; Checkout: repeating the
+/// `Cko-Request-Id` header, and no body at all for 401).
 pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), String> {
     if exchange.status >= 500 {
         return Err(format!("server error {}", exchange.status));
@@ -86,6 +87,9 @@ pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), Str
     let under_api = exchange
         .check(target.contract)
         .map_err(|violation| violation.to_string())?;
+    if under_api && target.contract.name() == crate::checkout::API {
+        return checkout_envelope(exchange);
+    }
     if under_api && exchange.status >= 400 {
         let body = exchange
             .json()
@@ -101,6 +105,33 @@ pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), Str
             return Err(format!(
                 "the error body's http_code {} is not the HTTP status {}",
                 body["http_code"], exchange.status
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What every Checkout answer carries besides its schema: a `Cko-Request-Id` header, repeated
+/// as the error body's `request_id`, and an empty body for 401.
+fn checkout_envelope(exchange: &Exchange) -> Result<(), String> {
+    use crate::checkout::world::REQUEST_ID;
+    let Some(id) = exchange
+        .header(REQUEST_ID)
+        .filter(|id| !id.trim().is_empty())
+    else {
+        return Err(format!("the answer has no {REQUEST_ID} header"));
+    };
+    if exchange.status == 401 && !exchange.body.is_empty() {
+        return Err("a 401 answer must have an empty body".into());
+    }
+    if exchange.status >= 400 && exchange.status != 401 {
+        let repeated = exchange.json().and_then(|body| {
+            body.get("request_id")
+                .and_then(|r| r.as_str().map(str::to_string))
+        });
+        if repeated.as_deref() != Some(id) {
+            return Err(format!(
+                "the error's request_id {repeated:?} is not the {REQUEST_ID} header {id:?}"
             ));
         }
     }

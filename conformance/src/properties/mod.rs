@@ -1,12 +1,16 @@
-//! Properties checked with proptest against a target of the Truora Validations API:
-//! generated requests, valid and invalid, get documented answers (and the documented verdict);
-//! GETs are idempotent; random operation sequences follow a reference model of the documented
-//! state machine. Every property is one [`CaseResult`]; a failure carries the shrunk input,
-//! curl commands replaying its exchanges, and the seed to rerun it.
+//! Properties checked with proptest against a target of the Truora Validations API or of
+//! Checkout.com face authentication: generated requests, valid and invalid, get documented
+//! answers (and the documented verdict); GETs are idempotent; pages partition what they list;
+//! random operation sequences follow a reference model of the documented state machine. Every
+//! property is one [`CaseResult`]; a failure carries the shrunk input, curl commands replaying
+//! its exchanges, and the seed to rerun it.
 //!
-//! Properties use fresh account ids unique to the run, never the control API, so they can run
-//! against any implementation and next to other checks.
+//! Properties work with resources of their own, unique to the run, so they can run against
+//! any implementation and next to other checks. Only Checkout's model-based property uses the
+//! control API, when there is one, and then it runs alone, after the others, since it moves
+//! the target's clock.
 
+mod checkout;
 mod context;
 mod enrollment_forms;
 mod forms;
@@ -36,9 +40,6 @@ use std::time::Instant;
 /// The group every property is reported under.
 pub const GROUP: &str = "properties";
 
-/// The API whose contract the properties know.
-const API: &str = "truora-validations";
-
 /// One property.
 struct Property {
     /// Its stable name, as reports and known deviations use it.
@@ -51,11 +52,14 @@ struct Property {
     shards: u32,
     /// Most shrinking steps after a failure.
     shrink_iterations: u32,
+    /// Whether it runs after the others, on its own (it moves the target's clock).
+    alone: bool,
     /// Runs the property.
     check: fn(Arc<Context>, Plan) -> BoxFuture<'static, Result<(), String>>,
 }
 
-const PROPERTIES: &[Property] = &[
+/// The properties of the Truora Validations API.
+const TRUORA: &[Property] = &[
     enrollment_forms::PROPERTY,
     validation_forms::PROPERTY,
     lookups::PROPERTY,
@@ -64,39 +68,38 @@ const PROPERTIES: &[Property] = &[
     sequences::PROPERTY,
 ];
 
-/// Every property as (name, tags), in the order they run.
-pub fn list() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
-    PROPERTIES.iter().map(|p| (p.name, p.tags))
+/// The properties of `api` (none for an API the properties do not know).
+fn properties_of(api: &str) -> &'static [Property] {
+    match api {
+        "truora-validations" => TRUORA,
+        crate::checkout::API => checkout::PROPERTIES,
+        _ => &[],
+    }
 }
 
-/// Runs the properties that `selected(name, tags)` selects against `target`, all at once
-/// (most of their time is spent waiting for the target). The model-based property runs
-/// `cases` sequences; the cheaper ones run a multiple of `cases` requests. The seed comes
-/// from [`SEED_VARIABLE`] when set, else it is random; failures print it. Properties of
-/// another API than the Truora Validations API are reported as skipped.
+/// Every property of `api` as (name, tags), in the order they run.
+pub fn list(api: &str) -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    properties_of(api).iter().map(|p| (p.name, p.tags))
+}
+
+/// Runs the properties of the target's API that `selected(name, tags)` selects: all at once
+/// (most of their time is spent waiting for the target), then those that must run alone, one
+/// after the other. Model-based properties run `cases` sequences; the cheaper ones run a
+/// multiple of `cases` requests. The seed comes from [`SEED_VARIABLE`] when set, else it is
+/// random; failures print it.
 pub async fn run(
     target: &Target,
     fixtures: &Fixtures,
     cases: u32,
     selected: &dyn Fn(&str, &[&str]) -> bool,
 ) -> Vec<CaseResult> {
-    let chosen: Vec<&Property> = PROPERTIES
+    let chosen: Vec<&Property> = properties_of(target.contract.name())
         .iter()
         .filter(|p| selected(p.name, p.tags))
         .collect();
-    if target.contract.name() != API {
-        let reason = format!(
-            "the properties know the {API} API, not {}",
-            target.contract.name()
-        );
-        return chosen
-            .iter()
-            .map(|p| result(p, skipped(&reason), Instant::now()))
-            .collect();
-    }
     let seed = runner::seed();
     let context = Arc::new(Context::new(target.clone(), fixtures.clone()));
-    let checks = chosen.into_iter().map(|property| {
+    let check = |property: &'static Property| {
         let (context, seed) = (context.clone(), seed.clone());
         async move {
             let start = Instant::now();
@@ -118,14 +121,15 @@ pub async fn run(
             };
             result(property, status, start)
         }
-    });
-    futures::future::join_all(checks).await
-}
-
-fn skipped(reason: &str) -> Status {
-    Status::Skipped {
-        reason: reason.to_string(),
+    };
+    let together = chosen.iter().filter(|p| !p.alone).map(|p| check(p));
+    let mut results = futures::future::join_all(together).await;
+    for property in chosen.iter().filter(|p| p.alone) {
+        results.push(check(property).await);
     }
+    let order = |r: &CaseResult| chosen.iter().position(|p| p.name == r.name);
+    results.sort_by_key(order);
+    results
 }
 
 fn result(property: &Property, status: Status, start: Instant) -> CaseResult {
@@ -144,9 +148,13 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_every_property_is_tagged_property() {
-        let names: std::collections::BTreeSet<&str> = list().map(|(name, _)| name).collect();
-        assert_eq!(names.len(), PROPERTIES.len());
-        assert!(list().all(|(_, tags)| tags.first() == Some(&"property")));
+        for api in ["truora-validations", crate::checkout::API] {
+            let names: std::collections::BTreeSet<&str> = list(api).map(|(name, _)| name).collect();
+            assert_eq!(names.len(), properties_of(api).len(), "{api}");
+            assert!(list(api).all(|(_, tags)| tags.first() == Some(&"property")));
+        }
+        let truora: Vec<&str> = list("truora-validations").map(|(n, _)| n).collect();
+        assert!(list(crate::checkout::API).all(|(name, _)| !truora.contains(&name)));
     }
 
     #[tokio::test]
@@ -155,12 +163,17 @@ mod tests {
             "http://127.0.0.1:9",
             "k",
             "Truora-API-Key",
-            facesim_schemas::contract(API).unwrap(),
+            facesim_schemas::contract("truora-validations").unwrap(),
             None,
         );
         let none = run(&target, &Fixtures::embedded(), 1, &|_, _| false).await;
         assert!(none.is_empty());
         let model_only = |_: &str, tags: &[&str]| tags.contains(&"model");
-        assert_eq!(list().filter(|(n, t)| model_only(n, t)).count(), 1);
+        assert_eq!(
+            list("truora-validations")
+                .filter(|(n, t)| model_only(n, t))
+                .count(),
+            1
+        );
     }
 }

@@ -22,6 +22,7 @@ pub(super) const PROPERTY: Property = Property {
     scale: 1,
     shards: 32,
     shrink_iterations: 48,
+    alone: false,
     check,
 };
 

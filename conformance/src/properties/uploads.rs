@@ -20,6 +20,7 @@ pub(super) const PROPERTY: Property = Property {
     scale: 4,
     shards: 2,
     shrink_iterations: 256,
+    alone: false,
     check,
 };
 

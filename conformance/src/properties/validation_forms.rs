@@ -18,6 +18,7 @@ pub(super) const PROPERTY: Property = Property {
     scale: 8,
     shards: 2,
     shrink_iterations: 512,
+    alone: false,
     check,
 };
 

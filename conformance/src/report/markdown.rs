@@ -62,10 +62,12 @@ pub fn render(report: &RunReport) -> String {
     let _ = writeln!(out, "| Duration | {:.1} s |", report.duration.as_secs_f64());
     let _ = writeln!(out, "| Verdict | {verdict} |");
     if report.has_details() {
-        let _ = writeln!(
-            out,
-            "| Keys in commands | `$API_KEY` (`--key`), `$LIMITED_API_KEY` (`--limited-key`) |"
-        );
+        let keys: Vec<String> = report
+            .key_variables()
+            .iter()
+            .map(|(variable, option)| format!("`{variable}` (`{option}`)"))
+            .collect();
+        let _ = writeln!(out, "| Keys in commands | {} |", keys.join(", "));
     }
     out.push('\n');
 

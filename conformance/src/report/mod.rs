@@ -161,6 +161,20 @@ impl RunReport {
         junit::render(self)
     }
 
+    /// The shell variables curl commands read the keys from, with the option each stands
+    /// for.
+    pub fn key_variables(&self) -> &'static [(&'static str, &'static str)] {
+        if self.api == crate::checkout::API {
+            &[
+                ("$API_KEY", "--key"),
+                ("$SECOND_API_KEY", "--second-key"),
+                ("$VIDEOS_API_KEY", "--videos-key"),
+            ]
+        } else {
+            &[("$API_KEY", "--key"), ("$LIMITED_API_KEY", "--limited-key")]
+        }
+    }
+
     /// Whether some case failed (expectedly or not), so that reports carry failure details.
     pub fn has_details(&self) -> bool {
         self.results.iter().any(|r| {

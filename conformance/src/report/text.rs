@@ -119,18 +119,40 @@ pub fn render(report: &RunReport) -> String {
         _ => None,
     });
     if report.has_details() {
-        let _ = writeln!(out, "\n{KEYS_NOTE}");
+        let _ = writeln!(out, "\n{}", keys_note(report.key_variables()));
     }
     let _ = writeln!(out, "\n{}", report.verdict_line());
     out
 }
 
-/// How to run the curl commands of failures.
-const KEYS_NOTE: &str = "The curl commands read the keys from $API_KEY and $LIMITED_API_KEY (the values of --key and --limited-key).";
+/// How to run the curl commands of failures: "The curl commands read the keys from $A and
+/// $B (the values of --a and --b)."
+fn keys_note(variables: &[(&str, &str)]) -> String {
+    let join = |items: Vec<&str>| match items.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let names = join(variables.iter().map(|(v, _)| *v).collect());
+    let options = join(variables.iter().map(|(_, o)| *o).collect());
+    format!("The curl commands read the keys from {names} (the values of {options}).")
+}
 
 #[cfg(test)]
 mod tests {
     use crate::report::sample;
+
+    #[test]
+    fn the_keys_note_names_every_variable() {
+        assert_eq!(
+            super::keys_note(&[("$API_KEY", "--key"), ("$LIMITED_API_KEY", "--limited-key")]),
+            "The curl commands read the keys from $API_KEY and $LIMITED_API_KEY (the values of --key and --limited-key)."
+        );
+        assert_eq!(
+            super::keys_note(&[("$A", "--a"), ("$B", "--b"), ("$C", "--c")]),
+            "The curl commands read the keys from $A, $B and $C (the values of --a, --b and --c)."
+        );
+    }
 
     #[test]
     fn the_summary_counts_groups_and_details_every_non_pass() {

@@ -13,6 +13,7 @@ use crate::fixtures::Fixtures;
 use crate::outcome::{CaseResult, Kind, Status};
 use crate::tags::TagFilter;
 use crate::target::Target;
+use crate::webhooks::Subscription;
 use collector::{Collected, Collector};
 use cucumber::gherkin;
 use cucumber::{cli, parser, writer, Cucumber, WriterExt as _};
@@ -31,6 +32,13 @@ pub struct Context {
     pub target: Target,
     /// A key without special permissions, when given.
     pub limited_key: Option<String>,
+    /// A key of a second account, when given.
+    pub second_key: Option<String>,
+    /// A key of an account with videos enabled, when given.
+    pub videos_key: Option<String>,
+    /// The webhook receiver of the run, started and registered by the first scenario that
+    /// needs one.
+    pub webhooks: tokio::sync::OnceCell<Arc<Subscription>>,
     /// The pictures and videos to upload.
     pub fixtures: Fixtures,
     /// How long to wait for asynchronous processing before failing.
@@ -57,6 +65,9 @@ impl Context {
         Context {
             target,
             limited_key,
+            second_key: None,
+            videos_key: None,
+            webhooks: tokio::sync::OnceCell::new(),
             fixtures,
             patience,
             poll_interval: Duration::from_millis(150),
@@ -75,6 +86,8 @@ impl Context {
     pub fn secrets(&self) -> Vec<(&str, &str)> {
         let mut secrets = vec![(self.target.key.as_str(), "API_KEY")];
         secrets.extend(self.limited_key.as_deref().map(|k| (k, "LIMITED_API_KEY")));
+        secrets.extend(self.second_key.as_deref().map(|k| (k, "SECOND_API_KEY")));
+        secrets.extend(self.videos_key.as_deref().map(|k| (k, "VIDEOS_API_KEY")));
         secrets
     }
 }

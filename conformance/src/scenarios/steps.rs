@@ -25,8 +25,14 @@ pub enum Needs {
     Target,
     /// A control API that moves the target's clock (`--control`).
     Control,
+    /// A control API that drives captures and registers webhook receivers (`--control`).
+    Driver,
     /// A second API key without special permissions (`--limited-key`).
     LimitedKey,
+    /// A key of a second account of the same service (`--second-key`).
+    SecondKey,
+    /// A key of an account whose attempts keep videos (`--videos-key`).
+    VideosKey,
 }
 
 impl Needs {
@@ -35,18 +41,25 @@ impl Needs {
         match self {
             Needs::Target => "needs nothing more",
             Needs::Control => "needs a control API to move the clock (--control)",
+            Needs::Driver => "needs a control API to drive captures and webhooks (--control)",
             Needs::LimitedKey => "needs an API key without special permissions (--limited-key)",
+            Needs::SecondKey => "needs a key of a second account (--second-key)",
+            Needs::VideosKey => "needs a key of an account with videos enabled (--videos-key)",
         }
     }
 }
 
 /// What the run offers besides the target.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Available {
     /// A control API was given.
     pub control: bool,
     /// A key without special permissions was given.
     pub limited_key: bool,
+    /// A key of a second account was given.
+    pub second_key: bool,
+    /// A key of an account with videos enabled was given.
+    pub videos_key: bool,
 }
 
 impl Available {
@@ -54,8 +67,10 @@ impl Available {
     pub fn meets(self, needs: Needs) -> bool {
         match needs {
             Needs::Target => true,
-            Needs::Control => self.control,
+            Needs::Control | Needs::Driver => self.control,
             Needs::LimitedKey => self.limited_key,
+            Needs::SecondKey => self.second_key,
+            Needs::VideosKey => self.videos_key,
         }
     }
 }
@@ -242,10 +257,7 @@ mod tests {
     #[test]
     fn skip_reasons_name_the_missing_option_or_the_broken_step() {
         let steps = steps();
-        let none = Available {
-            control: false,
-            limited_key: false,
-        };
+        let none = Available::default();
         let clock = step(StepType::When, "3 seconds pass on the service's clock");
         assert_eq!(
             steps.skip_reason(&clock, none),
@@ -260,6 +272,8 @@ mod tests {
         let all = Available {
             control: true,
             limited_key: true,
+            second_key: true,
+            videos_key: true,
         };
         assert!(steps
             .skip_reason(&clock, all)
@@ -271,14 +285,11 @@ mod tests {
     fn collections_leave_out_what_is_not_available() {
         let steps = steps();
         let clock = step(StepType::When, "3 seconds pass on the service's clock");
-        let without = steps.collection(Available {
-            control: false,
-            limited_key: false,
-        });
+        let without = steps.collection(Available::default());
         assert!(without.find(&clock).unwrap().is_none());
         let with = steps.collection(Available {
             control: true,
-            limited_key: false,
+            ..Available::default()
         });
         assert!(with.find(&clock).unwrap().is_some());
     }

@@ -19,6 +19,8 @@ pub struct RawAnswer {
     pub status: u16,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// Every header, names in lower case, in order.
+    pub headers: Vec<(String, String)>,
     /// The body (de-chunked).
     pub body: Bytes,
 }
@@ -126,12 +128,14 @@ fn parse(bytes: &[u8]) -> Result<RawAnswer, String> {
     let mut content_type = None;
     let mut chunked = false;
     let mut length = None;
+    let mut headers = Vec::new();
     for line in head.split("\r\n").skip(1) {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
-        let value = value.trim();
-        match name.trim().to_ascii_lowercase().as_str() {
+        let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+        headers.push((name.clone(), value.to_string()));
+        match name.as_str() {
             "content-type" => content_type = Some(value.to_string()),
             "transfer-encoding" => chunked = value.to_ascii_lowercase().contains("chunked"),
             "content-length" => length = value.parse::<usize>().ok(),
@@ -156,6 +160,7 @@ fn parse(bytes: &[u8]) -> Result<RawAnswer, String> {
     Ok(RawAnswer {
         status,
         content_type,
+        headers,
         body: Bytes::from(body),
     })
 }

@@ -18,6 +18,10 @@ use tokio::sync::oneshot;
 pub const KEY: &str = "truora-sim-key";
 /// The key facesim accepts without special permissions.
 pub const LIMITED_KEY: &str = "truora-sim-key-limited";
+/// The secret key of facesim's default Checkout account.
+pub const CHECKOUT_KEY: &str = "sk_sbox_facesimsandboxsecretkeyaaaa";
+/// The secret key of facesim's second Checkout account, with videos enabled.
+pub const CHECKOUT_VIDEOS_KEY: &str = "sk_sbox_facesimvideosenabledkeyaaaa";
 
 /// A server on a real socket; dropping it stops the server.
 pub struct Running {
@@ -43,6 +47,32 @@ pub async fn facesim() -> Running {
     Running { base, _stop: stop }
 }
 
+/// facesim with its embedded configuration on a thread of its own, started once per test
+/// binary and shared by its tests (each `#[tokio::test]` has a runtime that ends with it).
+/// Answers its root URL.
+pub fn shared_facesim() -> &'static str {
+    static ROOT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let running = facesim().await;
+                sender
+                    .send(running.base.clone())
+                    .expect("the root is awaited");
+                std::future::pending::<()>().await;
+                drop(running);
+            });
+        });
+        receiver.recv().expect("facesim starts")
+    })
+}
+
 /// The one contract a [`proxy`] breaks.
 #[derive(Clone, Debug)]
 pub enum Fault {
@@ -59,8 +89,16 @@ pub enum Fault {
     },
     /// Answers a second enrollment for an account with a new enrollment instead of 409.
     AcceptSecondEnrollment,
-    /// Swaps any API key for the valid one, so a wrong key gets 200.
+    /// Swaps any API key (Truora's header, Checkout's `Authorization`) for the valid one, so a
+    /// wrong key gets 200.
     AcceptAnyKey,
+    /// Removes `status` from every Checkout face authentication created or read.
+    DropFaceAuthenticationStatus,
+    /// Answers a Checkout attempt refused with 409 with the face authentication's latest
+    /// attempt and 201.
+    AcceptConflictingAttempt,
+    /// Adds a `next` link to every Checkout page of attempts that has none.
+    NextLinkOnLastPage,
 }
 
 struct Proxy {
@@ -118,6 +156,13 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<
     if matches!(proxy.fault, Fault::AcceptAnyKey) && headers.contains_key("truora-api-key") {
         headers.insert("truora-api-key", HeaderValue::from_static(KEY));
     }
+    if matches!(proxy.fault, Fault::AcceptAnyKey) && headers.contains_key("authorization") {
+        let valid = format!("Bearer {CHECKOUT_KEY}");
+        headers.insert(
+            "authorization",
+            HeaderValue::from_str(&valid).expect("a header"),
+        );
+    }
     let mut answer = proxy
         .send(&parts.method, &path, &headers, body.clone())
         .await;
@@ -130,7 +175,14 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<
             .second_enrollment(&parts.method, &path, &headers, &body)
             .await;
     }
-    proxy.mutate(&mut answer);
+    if matches!(proxy.fault, Fault::AcceptConflictingAttempt)
+        && parts.method == "POST"
+        && path.ends_with("/attempts")
+        && answer.status == StatusCode::CONFLICT
+    {
+        answer = proxy.latest_attempt(&path, &headers).await;
+    }
+    proxy.mutate(&parts.method, &path, &mut answer);
     let mut response = Response::new(Body::from(answer.body));
     *response.status_mut() = answer.status;
     *response.headers_mut() = answer.headers;
@@ -205,14 +257,54 @@ impl Proxy {
         answer
     }
 
-    fn mutate(&self, answer: &mut Answer) {
-        if answer.status != StatusCode::OK {
+    /// The latest attempt of the face authentication of an attempts `path`, answered as if it
+    /// had just been created.
+    async fn latest_attempt(&self, path: &str, headers: &HeaderMap) -> Answer {
+        let list = format!("{path}?limit=1");
+        let mut answer = self
+            .send(&axum::http::Method::GET, &list, headers, Vec::new())
+            .await;
+        let latest = serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|page| page.pointer("/data/0").cloned())
+            .expect("the face authentication has an attempt");
+        answer.status = StatusCode::CREATED;
+        answer.body = latest.to_string().into_bytes();
+        answer
+    }
+
+    fn mutate(&self, method: &axum::http::Method, path: &str, answer: &mut Answer) {
+        if !answer.status.is_success() {
             return;
         }
         let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(&answer.body) else {
             return;
         };
+        let route = path.split('?').next().unwrap_or_default();
+        let under_checkout = route.split("/checkout/").nth(1).unwrap_or_default();
+        let segments: Vec<&str> = under_checkout.split('/').collect();
         match &self.fault {
+            Fault::DropFaceAuthenticationStatus => {
+                if segments.first() == Some(&"face-authentications") && segments.len() <= 2 {
+                    object.remove("status");
+                }
+            }
+            Fault::NextLinkOnLastPage => {
+                let listing = method == "GET"
+                    && segments.first() == Some(&"face-authentications")
+                    && segments.last() == Some(&"attempts");
+                let links = object.get_mut("_links").and_then(Value::as_object_mut);
+                match links {
+                    Some(links) if listing && !links.contains_key("next") => {
+                        let href = links["self"]["href"].as_str().unwrap_or_default();
+                        let base = href.split('?').next().unwrap_or_default();
+                        let next = format!("{base}?skip=1000&limit=10");
+                        links.insert("next".into(), serde_json::json!({ "href": next }));
+                    }
+                    _ => return,
+                }
+            }
+            _ if answer.status != StatusCode::OK => return,
             Fault::DropField(field) => {
                 object.remove(*field);
             }
@@ -221,7 +313,9 @@ impl Proxy {
                     object.insert(field.to_string(), Value::String(to.to_string()));
                 }
             }
-            Fault::AcceptSecondEnrollment | Fault::AcceptAnyKey => return,
+            Fault::AcceptSecondEnrollment
+            | Fault::AcceptAnyKey
+            | Fault::AcceptConflictingAttempt => return,
         }
         answer.body = Value::Object(object).to_string().into_bytes();
     }

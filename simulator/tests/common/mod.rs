@@ -1,12 +1,16 @@
 //! Shared harness: an in-process simulator on a real socket, a small HTTP client for it and
 //! test pictures.
 // Each test crate uses a different subset of these helpers.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
+mod checkout;
 mod pictures;
+mod receiver;
 mod values;
 
+pub use checkout::*;
 pub use pictures::*;
+pub use receiver::*;
 pub use values::*;
 
 use bytes::Bytes;
