@@ -255,12 +255,16 @@ fn properties_panicked(panic: Box<dyn std::any::Any + Send>) -> CaseResult {
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn the_example_deviations_file_names_known_cases() {
-        let text = include_str!("../deviations.example.toml");
+    /// Fails unless every case the deviations file `text` names is a scenario or property of
+    /// `api` (at `target`, with `key_header`).
+    async fn assert_deviations_name_known_cases(
+        text: &str,
+        api: &str,
+        target: &str,
+        key_header: &'static str,
+    ) {
         let deviations = Deviations::parse(text).unwrap();
-        let features =
-            feature_files::parse(&feature_files::embedded(truora::API).unwrap()).unwrap();
+        let features = feature_files::parse(&feature_files::embedded(api).unwrap()).unwrap();
         let scenarios: Vec<String> = features
             .iter()
             .flat_map(|f| {
@@ -273,10 +277,10 @@ mod tests {
             .check_names(Kind::Scenario, scenarios.iter().map(String::as_str))
             .unwrap();
         let target = Target::new(
-            "http://127.0.0.1:9/truora/validations",
+            target,
             "k",
-            truora::KEY_HEADER,
-            facesim_schemas::contract(truora::API).unwrap(),
+            key_header,
+            facesim_schemas::contract(api).unwrap(),
             None,
         );
         let properties = property_names(&target, &Fixtures::embedded()).await;
@@ -286,33 +290,25 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_example_deviations_file_names_known_cases() {
+        assert_deviations_name_known_cases(
+            include_str!("../deviations.example.toml"),
+            truora::API,
+            "http://127.0.0.1:9/truora/validations",
+            truora::KEY_HEADER,
+        )
+        .await;
+    }
+
+    #[tokio::test]
     async fn the_checkout_example_deviations_file_names_known_cases() {
-        let text = include_str!("../deviations.checkout.example.toml");
-        let deviations = Deviations::parse(text).unwrap();
-        let features =
-            feature_files::parse(&feature_files::embedded(checkout::API).unwrap()).unwrap();
-        let scenarios: Vec<String> = features
-            .iter()
-            .flat_map(|f| {
-                feature_files::scenarios(f)
-                    .into_iter()
-                    .map(|(s, _)| s.name.clone())
-            })
-            .collect();
-        deviations
-            .check_names(Kind::Scenario, scenarios.iter().map(String::as_str))
-            .unwrap();
-        let target = Target::new(
+        assert_deviations_name_known_cases(
+            include_str!("../deviations.checkout.example.toml"),
+            checkout::API,
             "http://127.0.0.1:9/checkout",
-            "k",
             checkout::KEY_HEADER,
-            facesim_schemas::contract(checkout::API).unwrap(),
-            None,
-        );
-        let properties = property_names(&target, &Fixtures::embedded()).await;
-        deviations
-            .check_names(Kind::Property, properties.iter().map(String::as_str))
-            .unwrap();
+        )
+        .await;
     }
 
     #[tokio::test]

@@ -13,7 +13,7 @@ mod request_steps;
 mod webhook_steps;
 pub mod world;
 
-use crate::scenarios::steps::{Keyword, Needs, StepDef, Steps};
+use crate::scenarios::steps::{def, StepDef, Steps};
 use cucumber::step::Context as Step;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -94,17 +94,6 @@ fn table_fields(world: &CheckoutWorld, step: &Step) -> Vec<(String, Value)> {
             value.map(|value| (row[0].clone(), value))
         })
         .collect()
-}
-
-macro_rules! def {
-    ([$($keyword:ident),+], $needs:ident, $pattern:literal, $step:path) => {
-        StepDef {
-            keywords: &[$(Keyword::$keyword),+],
-            pattern: $pattern,
-            needs: Needs::$needs,
-            run: |world, step| Box::pin($step(world, step)),
-        }
-    };
 }
 
 /// Every step definition of the Checkout features.

@@ -2,79 +2,34 @@
 //! every definition is used, names are unique, and the tags say what each scenario needs.
 
 use super::steps;
-use crate::feature_files::{self, embedded};
-use crate::fixtures::Fixtures;
+use crate::feature_files;
+use crate::scenarios::feature_checks;
 use crate::scenarios::steps::{Lookup, Needs};
 use cucumber::gherkin;
 use std::collections::BTreeSet;
 
-fn features() -> Vec<gherkin::Feature> {
-    feature_files::parse(&embedded(super::API).unwrap()).unwrap()
-}
-
-/// Every step of every scenario (background steps first), with where it is.
-fn all_steps(features: &[gherkin::Feature]) -> Vec<(String, &gherkin::Scenario, &gherkin::Step)> {
-    let mut out = Vec::new();
-    for feature in features {
-        for (scenario, _) in feature_files::scenarios(feature) {
-            let background = feature.background.iter().flat_map(|b| &b.steps);
-            for step in background.chain(&scenario.steps) {
-                let at = format!(
-                    "{}:{}",
-                    feature.path.as_ref().unwrap().display(),
-                    step.position.line
-                );
-                out.push((at, scenario, step));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn every_step_has_exactly_one_definition() {
-    let features = features();
-    let problems: Vec<String> = all_steps(&features)
-        .into_iter()
-        .filter_map(|(at, _, step)| match steps().lookup(step) {
-            Lookup::Defined(_) => None,
-            other => Some(format!("{at}: {:?} {}: {other:?}", step.ty, step.value)),
-        })
-        .collect();
-    assert!(problems.is_empty(), "{problems:#?}");
+    feature_checks::assert_every_step_has_one_definition(super::API, steps());
 }
 
 #[test]
 fn every_definition_is_used() {
-    let features = features();
-    let used: BTreeSet<String> = all_steps(&features)
-        .into_iter()
-        .map(|(_, _, step)| step.value.clone())
-        .collect();
-    let unused: Vec<&str> = super::definitions()
-        .iter()
-        .map(|def| def.pattern)
-        .filter(|pattern| {
-            let regex = regex::Regex::new(pattern).unwrap();
-            !used.iter().any(|text| regex.is_match(text))
-        })
-        .collect();
-    assert!(unused.is_empty(), "{unused:#?}");
+    feature_checks::assert_every_definition_is_used(super::API, &super::definitions());
 }
 
 #[test]
 fn scenario_names_are_unique() {
-    let mut seen = BTreeSet::new();
-    for feature in features() {
-        for (scenario, _) in feature_files::scenarios(&feature) {
-            assert!(
-                seen.insert(scenario.name.clone()),
-                "two scenarios are called {:?}",
-                scenario.name
-            );
-        }
-    }
-    assert!(seen.len() > 150, "{} scenarios", seen.len());
+    feature_checks::assert_scenario_names_are_unique(super::API, 150);
+}
+
+#[test]
+fn every_quoted_file_is_in_the_fixture_catalogue() {
+    feature_checks::assert_quoted_files_are_fixtures(super::API);
+}
+
+fn features() -> Vec<gherkin::Feature> {
+    feature_checks::features(super::API)
 }
 
 /// Whether a step moves the target's clock (or says it will).
@@ -124,26 +79,9 @@ fn tags_say_what_each_scenario_needs() {
 }
 
 #[test]
-fn every_quoted_file_is_in_the_fixture_catalogue() {
-    let fixtures = Fixtures::embedded();
-    let names: BTreeSet<&str> = fixtures.names().collect();
-    let quoted = regex::Regex::new(r#""([a-z0-9-]+\.(?:png|jpg|mp4|webm|bmp|txt))""#).unwrap();
-    let features = features();
-    for (at, _, step) in all_steps(&features) {
-        for capture in quoted.captures_iter(&step.value) {
-            assert!(
-                names.contains(&capture[1]),
-                "{at}: no fixture {}",
-                &capture[1]
-            );
-        }
-    }
-}
-
-#[test]
 fn outline_values_reach_doc_strings_and_tables() {
     let features = features();
-    let leftovers: Vec<String> = all_steps(&features)
+    let leftovers: Vec<String> = feature_checks::all_steps(&features)
         .into_iter()
         .filter(|(_, _, step)| {
             let table = step.table.iter().flat_map(|t| t.rows.iter().flatten());

@@ -6,6 +6,8 @@
 //! exclusively.
 
 mod collector;
+#[cfg(test)]
+pub mod feature_checks;
 pub mod steps;
 
 use crate::feature_files;

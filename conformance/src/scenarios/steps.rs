@@ -180,6 +180,19 @@ impl<W> Steps<W> {
     }
 }
 
+/// A [`StepDef`] from its keywords, what it needs, its pattern and its async step function.
+macro_rules! def {
+    ([$($keyword:ident),+], $needs:ident, $pattern:literal, $step:path) => {
+        $crate::scenarios::steps::StepDef {
+            keywords: &[$($crate::scenarios::steps::Keyword::$keyword),+],
+            pattern: $pattern,
+            needs: $crate::scenarios::steps::Needs::$needs,
+            run: |world, step| Box::pin($step(world, step)),
+        }
+    };
+}
+pub(crate) use def;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ mod upload_steps;
 mod validation_steps;
 pub mod world;
 
-use crate::scenarios::steps::{Keyword, Needs, StepDef, Steps};
+use crate::scenarios::steps::{def, StepDef, Steps};
 use std::sync::OnceLock;
 pub use world::TruoraWorld;
 
@@ -29,17 +29,6 @@ fn arg(step: &cucumber::step::Context, index: usize) -> String {
         .get(index)
         .map(|(_, value)| value.clone())
         .unwrap_or_default()
-}
-
-macro_rules! def {
-    ([$($keyword:ident),+], $needs:ident, $pattern:literal, $step:path) => {
-        StepDef {
-            keywords: &[$(Keyword::$keyword),+],
-            pattern: $pattern,
-            needs: Needs::$needs,
-            run: |world, step| Box::pin($step(world, step)),
-        }
-    };
 }
 
 /// Every step definition of the Truora features.
