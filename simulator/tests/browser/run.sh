@@ -19,6 +19,10 @@ fi
 if [ -z "${FACESIM_BIN:-}" ]; then
   (cd "$repo" && cargo build -q -p facesim --bin facesim)
   export FACESIM_BIN="${CARGO_TARGET_DIR:-$repo/target}/debug/facesim"
+else
+  # A relative path names a file from where this script was started, not from its folder.
+  FACESIM_BIN="$(cd "$(dirname "$FACESIM_BIN")" && pwd)/$(basename "$FACESIM_BIN")"
+  export FACESIM_BIN
 fi
 
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
