@@ -5,7 +5,6 @@
 
 use super::requests::{self, field, one_of, problem, text, Encoding, Gen, Outcome};
 use super::resources;
-use crate::checkout::body::object_text;
 use crate::properties::context::{Context, Transcript};
 use crate::properties::forms::{self, Key};
 use crate::properties::runner::{self, Plan};
@@ -263,25 +262,14 @@ async fn case(
             "update an unknown applicant",
         ),
     };
-    let body = generated.body();
-    let values: Vec<Value> = body.iter().map(|(_, v)| v.clone()).collect();
     let request = generated.key.request(target, method, &path);
-    let (request, source) = generated
-        .encoding
-        .encode(request, &object_text(&body), &values);
     let mut transcript = Transcript::default();
-    let exchange = if generated.encoding == Encoding::Oversized {
-        match transcript
-            .send_oversized(context, label, request, source.as_deref(), true)
-            .await?
-        {
-            Some(exchange) => exchange,
-            None => return Ok(()),
-        }
-    } else {
-        transcript
-            .send(context, label, request, source.as_deref())
-            .await?
+    let sent = generated
+        .encoding
+        .send(context, &mut transcript, label, request, &generated.body())
+        .await?;
+    let Some(exchange) = sent else {
+        return Ok(());
     };
     let (expected, why) = generated.expected(target);
     expected

@@ -288,25 +288,19 @@ async fn case(context: &Context, applicant: &str, generated: AttemptRequest) -> 
         None => resources::face_authentication(context, &mut transcript, applicant).await?,
     };
     let path = format!("/face-authentications/{face_authentication}/attempts");
-    let body = generated.body();
-    let values: Vec<Value> = body.iter().map(|(_, v)| v.clone()).collect();
     let request = generated.key.request(target, "POST", &path);
-    let (request, source) = generated
+    let sent = generated
         .encoding
-        .encode(request, &object_text(&body), &values);
-    let label = "create an attempt";
-    let exchange = if generated.encoding == Encoding::Oversized {
-        match transcript
-            .send_oversized(context, label, request, source.as_deref(), true)
-            .await?
-        {
-            Some(exchange) => exchange,
-            None => return Ok(()),
-        }
-    } else {
-        transcript
-            .send(context, label, request, source.as_deref())
-            .await?
+        .send(
+            context,
+            &mut transcript,
+            "create an attempt",
+            request,
+            &generated.body(),
+        )
+        .await?;
+    let Some(exchange) = sent else {
+        return Ok(());
     };
     let (expected, why) = generated.expected(target);
     expected

@@ -7,7 +7,6 @@
 use super::applicant_requests::unknown_fields;
 use super::requests::{self, field, one_of, problem, text, Encoding, Gen, Outcome};
 use super::resources;
-use crate::checkout::body::object_text;
 use crate::properties::context::{Context, Transcript};
 use crate::properties::forms::{self, Key};
 use crate::properties::runner::{self, Plan};
@@ -188,28 +187,22 @@ async fn case(
     generated: FaceAuthenticationRequest,
 ) -> Result<(), String> {
     let target = &context.target;
-    let body = generated.body(applicant);
-    let values: Vec<Value> = body.iter().map(|(_, v)| v.clone()).collect();
     let request = generated
         .key
         .request(target, "POST", "/face-authentications");
-    let (request, source) = generated
-        .encoding
-        .encode(request, &object_text(&body), &values);
     let mut transcript = Transcript::default();
-    let label = "create a face authentication";
-    let exchange = if generated.encoding == Encoding::Oversized {
-        match transcript
-            .send_oversized(context, label, request, source.as_deref(), true)
-            .await?
-        {
-            Some(exchange) => exchange,
-            None => return Ok(()),
-        }
-    } else {
-        transcript
-            .send(context, label, request, source.as_deref())
-            .await?
+    let sent = generated
+        .encoding
+        .send(
+            context,
+            &mut transcript,
+            "create a face authentication",
+            request,
+            &generated.body(applicant),
+        )
+        .await?;
+    let Some(exchange) = sent else {
+        return Ok(());
     };
     let (expected, why) = generated.expected(target);
     expected

@@ -1,6 +1,8 @@
 //! Pieces of generated Checkout requests: fields that are left out or valid, invalid or
 //! unclear by the documents; how the JSON body travels; and the answer a request deserves.
 
+use crate::checkout::body::object_text;
+use crate::properties::context::{Context, Transcript};
 use crate::properties::forms::Key;
 use crate::properties::payload::printf_text;
 use crate::target::{Exchange, Request, Target};
@@ -131,6 +133,30 @@ impl Encoding {
                 Some(Outcome::refused(400, &["request_body_malformed"]))
             }
             Encoding::Oversized => Some(Outcome::refused(413, &["request_body_too_large"])),
+        }
+    }
+
+    /// Sends the fields `body` in `request` this way, recorded in `transcript` under `label`.
+    /// `None`: an oversized body the server refused by closing the connection.
+    pub async fn send(
+        &self,
+        context: &Context,
+        transcript: &mut Transcript,
+        label: &str,
+        request: Request,
+        body: &[(String, Value)],
+    ) -> Result<Option<Exchange>, String> {
+        let values: Vec<Value> = body.iter().map(|(_, v)| v.clone()).collect();
+        let (request, source) = self.encode(request, &object_text(body), &values);
+        if *self == Encoding::Oversized {
+            transcript
+                .send_oversized(context, label, request, source.as_deref(), true)
+                .await
+        } else {
+            transcript
+                .send(context, label, request, source.as_deref())
+                .await
+                .map(Some)
         }
     }
 
