@@ -22,6 +22,74 @@ pub struct Config {
     /// The Checkout.com face-authentication API.
     #[serde(default)]
     pub checkout: CheckoutConfig,
+    /// The Trustmatic face verification and liveness API.
+    #[serde(default)]
+    pub trustmatic: TrustmaticConfig,
+}
+
+/// The Trustmatic API's behaviour and Basic-auth users.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrustmaticConfig {
+    /// The similarity (0..1) that becomes the documented pass mark, a verify score of 27.
+    pub match_similarity: f64,
+    /// Largest request body in bytes.
+    pub max_body_bytes: u64,
+    /// Milliseconds facesim waits for a liveness picture given as an `http://` URL.
+    pub image_url_timeout_ms: u64,
+    /// The accepted `username:password` pairs.
+    pub users: Vec<TrustmaticUser>,
+}
+
+impl Default for TrustmaticConfig {
+    fn default() -> Self {
+        TrustmaticConfig {
+            match_similarity: 0.70,
+            max_body_bytes: 20 * 1024 * 1024,
+            image_url_timeout_ms: 5000,
+            users: Vec::new(),
+        }
+    }
+}
+
+/// One Trustmatic Basic-auth user.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustmaticUser {
+    /// The user name (no `:`).
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+impl TrustmaticConfig {
+    fn check(&self) -> Result<(), String> {
+        if !(self.match_similarity > 0.0 && self.match_similarity < 1.0) {
+            return Err("trustmatic.match_similarity must be strictly between 0 and 1".into());
+        }
+        if self.max_body_bytes == 0 || self.image_url_timeout_ms == 0 {
+            return Err(
+                "trustmatic.max_body_bytes and trustmatic.image_url_timeout_ms must be at least 1"
+                    .into(),
+            );
+        }
+        let mut seen = std::collections::HashSet::new();
+        for user in &self.users {
+            if user.username.is_empty() || user.username.contains(':') {
+                return Err(format!(
+                    "trustmatic.users: {:?} is not a user name (not empty, no `:`)",
+                    user.username
+                ));
+            }
+            if !seen.insert(&user.username) {
+                return Err(format!(
+                    "trustmatic.users: duplicate user name {:?}",
+                    user.username
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The Checkout.com face-authentication API's behaviour and accounts.
@@ -260,7 +328,8 @@ impl Config {
             }
         }
         self.webhooks.check()?;
-        self.checkout.check()
+        self.checkout.check()?;
+        self.trustmatic.check()
     }
 }
 
@@ -380,5 +449,23 @@ mod tests {
         assert!(Config::parse(&dup).unwrap_err().contains("duplicate"));
         assert!(Config::parse("[checkout]\nallowed_attempts = 0").is_err());
         assert!(Config::parse("[checkout]\nmatch_threshold = 1.5").is_err());
+    }
+
+    #[test]
+    fn trustmatic_users_are_checked() {
+        let config = Config::load(None).unwrap();
+        let users: Vec<_> = config
+            .trustmatic
+            .users
+            .iter()
+            .map(|u| (u.username.as_str(), u.password.as_str()))
+            .collect();
+        assert_eq!(users, [("facesim", "facesim")]);
+        assert_eq!(config.trustmatic.match_similarity, 0.70);
+        let colon = "[[trustmatic.users]]\nusername = 'a:b'\npassword = 'p'";
+        assert!(Config::parse(colon).unwrap_err().contains("a:b"));
+        let dup = "[[trustmatic.users]]\nusername='a'\npassword='p'\n[[trustmatic.users]]\nusername='a'\npassword='q'";
+        assert!(Config::parse(dup).unwrap_err().contains("duplicate"));
+        assert!(Config::parse("[trustmatic]\nmatch_similarity = 1.0").is_err());
     }
 }

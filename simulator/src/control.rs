@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use std::sync::Arc;
 
 /// The path prefix of the control API.
@@ -30,6 +31,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/openapi/{document}", get(openapi))
         .merge(crate::webhooks::routes::router())
         .nest("/checkout", crate::checkout::control::router())
+        .nest("/trustmatic", crate::trustmatic::control::router())
         .fallback(|OriginalUri(uri): OriginalUri| async move { not_found(&uri) })
         .method_not_allowed_fallback(|method: axum::http::Method, uri: Uri| async move {
             ControlError::new(
@@ -64,6 +66,31 @@ pub(crate) fn body_error(error: crate::body::BodyError) -> ControlError {
             StatusCode::BAD_REQUEST,
             format!("the body could not be read: {why}"),
         ),
+    }
+}
+
+/// Reads a control request's JSON object body of at most `limit` bytes.
+pub(crate) async fn read_json(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+    limit: u64,
+) -> Result<Map<String, Value>, ControlError> {
+    if media_type(headers).is_some_and(|t| t != "application/json") {
+        return Err(ControlError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json",
+        ));
+    }
+    let bytes = read_limited(headers, body, limit, app.body_timeout())
+        .await
+        .map_err(body_error)?;
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(ControlError::new(
+            StatusCode::BAD_REQUEST,
+            "the body is not a JSON object",
+        )),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod slug;
 pub mod state;
 pub mod strict;
 pub mod truora;
+pub mod trustmatic;
 pub mod unread_body;
 pub mod webhooks;
 

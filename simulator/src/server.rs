@@ -2,10 +2,10 @@
 //! containment, connection timeouts and graceful shutdown.
 
 use crate::state::{App, ClientAddr};
-use crate::{checkout, control, strict, truora, unread_body};
+use crate::{checkout, control, strict, truora, trustmatic, unread_body};
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{StatusCode, Uri};
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
@@ -26,6 +26,7 @@ use tower::ServiceExt;
 pub const KNOWN_PREFIXES: &[&str] = &[
     truora::views::PREFIX,
     checkout::views::PREFIX,
+    trustmatic::views::PREFIX,
     control::PREFIX,
 ];
 
@@ -37,6 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
     let mut router = Router::new()
         .nest(truora::views::PREFIX, truora::http::router())
         .nest(checkout::views::PREFIX, checkout::http::router())
+        .nest(trustmatic::views::PREFIX, trustmatic::http::router())
         .nest(control::PREFIX, control::router())
         .fallback(unknown_prefix)
         .layer(middleware::from_fn(contain_panics));
@@ -58,7 +60,17 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new().fallback_service(tower::Layer::layer(&canonical, router))
 }
 
-async fn unknown_prefix(uri: Uri) -> Response {
+async fn unknown_prefix(
+    state: State<Arc<App>>,
+    headers: HeaderMap,
+    original: OriginalUri,
+) -> Response {
+    let uri = original.0.clone();
+    if under(uri.path(), trustmatic::views::PREFIX) {
+        return trustmatic::http::unknown_path(state, headers, original)
+            .await
+            .into_response();
+    }
     if under(uri.path(), truora::views::PREFIX) {
         return truora::http::not_found(&uri).into_response();
     }
@@ -93,6 +105,8 @@ async fn contain_panics(req: Request, next: Next) -> Response {
                 truora::error::TruoraError::internal("An internal error occurred").into_response()
             } else if under(&path, checkout::views::PREFIX) {
                 checkout::error::CheckoutError::internal().into_response()
+            } else if under(&path, trustmatic::views::PREFIX) {
+                trustmatic::error::Refusal::internal().into_response()
             } else {
                 let body = json!({"error": "internal_server_error", "message": "An internal error occurred"});
                 (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()

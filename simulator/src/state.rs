@@ -30,6 +30,8 @@ pub struct App {
     pub truora: Mutex<Store>,
     /// Checkout state (face authentication).
     pub checkout: Mutex<crate::checkout::engine::Store>,
+    /// Trustmatic outcomes armed through the control API.
+    pub trustmatic: Mutex<crate::trustmatic::outcomes::Outcomes>,
     /// What strict mode checked and the violations it found (kept across resets).
     pub strict: StrictLog,
     /// Webhook receivers, deliveries and published events.
@@ -62,6 +64,7 @@ impl App {
             checkout: Mutex::new(crate::checkout::engine::Store::new(
                 crate::checkout::engine::Settings::from_config(&config.checkout),
             )),
+            trustmatic: Mutex::default(),
             public_url: public_url.trim_end_matches('/').to_string(),
             signer: LinkSigner::default(),
             matcher,
@@ -91,6 +94,7 @@ impl App {
     pub fn reset(&self) {
         self.truora.lock().clear();
         self.checkout.lock().clear();
+        self.trustmatic.lock().clear();
         self.webhooks.clear();
         self.clock.reset();
     }

@@ -8,7 +8,7 @@ use super::model::{CaptureAction, CodeFamily, ResponseCode};
 use super::preanalyzed::Preanalyzed;
 use super::views::{AttemptBody, FaceAuthenticationBody};
 use crate::body::{media_type, read_limited};
-use crate::control::{body_error, ControlError};
+use crate::control::{body_error, read_json, ControlError};
 use crate::media::FaceCount;
 use crate::state::{App, ClientAddr};
 use axum::body::Body;
@@ -44,31 +44,6 @@ fn path_id(uri: &Uri) -> String {
 
 fn unprocessable(message: impl Into<String>) -> ControlError {
     ControlError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-}
-
-/// Reads a JSON object body of at most `limit` bytes.
-async fn read_json(
-    app: &App,
-    headers: &HeaderMap,
-    body: Body,
-    limit: u64,
-) -> Result<Map<String, Value>, ControlError> {
-    if media_type(headers).is_some_and(|t| t != "application/json") {
-        return Err(ControlError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json",
-        ));
-    }
-    let bytes = read_limited(headers, body, limit, app.body_timeout())
-        .await
-        .map_err(body_error)?;
-    match serde_json::from_slice::<Value>(&bytes) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err(ControlError::new(
-            StatusCode::BAD_REQUEST,
-            "the body is not a JSON object",
-        )),
-    }
 }
 
 /// The largest JSON body carrying a base64 picture of up to `server.max_media_body_bytes`.

@@ -6,11 +6,13 @@
 mod checkout;
 mod pictures;
 mod receiver;
+mod trustmatic;
 mod values;
 
 pub use checkout::*;
 pub use pictures::*;
 pub use receiver::*;
+pub use trustmatic::*;
 pub use values::*;
 
 use bytes::Bytes;
