@@ -305,6 +305,51 @@ fn checkout_error_bodies_match_the_document() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+fn trustmatic() -> &'static Contract {
+    facesim_schemas::contract("trustmatic-verification").expect("embedded")
+}
+
+#[test]
+fn the_trustmatic_bodies_match_the_documented_ones() {
+    use crate::trustmatic::views::{Failed, Refused, Scored};
+    // `Failed.error` holds every operation's codes; which ones each operation answers is
+    // compared with the document by the next test.
+    let failed = |answer: &str| {
+        let any_code = format!("{answer}/error: the Rust type may emit any value");
+        let mut problems = drift::<Failed>(trustmatic(), answer);
+        problems.retain(|p| !p.starts_with(&any_code));
+        problems
+    };
+    let problems = [
+        drift::<Scored<u8>>(trustmatic(), "face-verify.answer"),
+        failed("face-verify.answer"),
+        drift::<Scored<f64>>(trustmatic(), "face-liveness.answer"),
+        failed("face-liveness.answer"),
+        drift::<Scored<f64>>(trustmatic(), "document-liveness.answer"),
+        failed("document-liveness.answer"),
+        drift::<Refused>(trustmatic(), "common.transport_error"),
+    ]
+    .concat();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn each_trustmatic_operation_answers_exactly_its_documented_codes() {
+    use crate::trustmatic::model::Operation;
+    for operation in Operation::ALL {
+        let answer = match operation {
+            Operation::FaceVerify => "face-verify.answer",
+            Operation::FaceLiveness => "face-liveness.answer",
+            Operation::DocumentLiveness => "document-liveness.answer",
+        };
+        let pointer = format!("/components/schemas/{answer}/properties/error/enum");
+        let documented = strings(trustmatic().document().pointer(&pointer))
+            .unwrap_or_else(|| panic!("no {pointer}"));
+        let answered: Vec<String> = operation.errors().iter().map(|c| c.to_string()).collect();
+        assert_eq!(answered, documented, "{operation}");
+    }
+}
+
 /// Types that drift from the documents in every way the comparison knows (only their
 /// schemas are used).
 #[allow(dead_code)]

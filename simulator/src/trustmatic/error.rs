@@ -1,7 +1,7 @@
 //! Answers for requests that never reach the check (docs/trustmatic.md, "Errors outside the
 //! check"): a 4xx or 500 with the in-band shape plus a `message`, or a 401 with no body.
 
-use super::views::Refused;
+use super::views::{HasError, Refused};
 use crate::body::{describe_size, BodyError};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -119,7 +119,7 @@ impl IntoResponse for Refusal {
         }
         let body = Refused {
             session_id: self.session_id,
-            has_error: true,
+            has_error: HasError,
             error: self.code.to_string(),
             message: self.message,
         };

@@ -7,6 +7,26 @@ use serde::Serialize;
 /// The prefix the API is served under.
 pub const PREFIX: &str = "/trustmatic";
 
+/// `hasError`: always `B` in its body type, and documented as that constant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HasError<const B: bool>;
+
+impl<const B: bool> Serialize for HasError<B> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bool(B)
+    }
+}
+
+impl<const B: bool> schemars::JsonSchema for HasError<B> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("HasError{B}").into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "boolean", "const": B})
+    }
+}
+
 /// A check that ended with a score: `{sessionId, score, hasError: false}`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -17,7 +37,7 @@ pub struct Scored<S> {
     /// The score: an integer 0..=100 (verify) or a number 0..=1 (liveness).
     pub score: S,
     /// Always `false`.
-    pub has_error: bool,
+    pub has_error: HasError<false>,
 }
 
 /// A check that ended with an error: `{sessionId, hasError: true, error}`.
@@ -28,7 +48,7 @@ pub struct Failed {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Always `true`.
-    pub has_error: bool,
+    pub has_error: HasError<true>,
     /// The documented code.
     #[schemars(with = "String")]
     pub error: ErrorCode,
@@ -42,7 +62,7 @@ pub struct Refused {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
     /// Always `true`.
-    pub has_error: bool,
+    pub has_error: HasError<true>,
     /// `INVALID_REQUEST`, `NOT_FOUND`, ...
     pub error: String,
     /// What is wrong, in words.
@@ -55,16 +75,16 @@ pub fn verdict_body(session_id: Option<String>, verdict: &Verdict) -> String {
         Verdict::Scored(Score::Points(score)) => serde_json::to_string(&Scored {
             session_id,
             score,
-            has_error: false,
+            has_error: HasError,
         }),
         Verdict::Scored(Score::Fraction(score)) => serde_json::to_string(&Scored {
             session_id,
             score,
-            has_error: false,
+            has_error: HasError,
         }),
         Verdict::Failed { code, .. } => serde_json::to_string(&Failed {
             session_id,
-            has_error: true,
+            has_error: HasError,
             error: code,
         }),
     };
