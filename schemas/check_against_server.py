@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Drives a running facesim through the Truora face flow and the Checkout.com face-authentication flow
-and validates every body it answers.
+"""Drives a running facesim through the Truora face flow, the Checkout.com face-authentication flow and
+the Trustmatic face verification and liveness checks, and validates every body it answers.
 
     python3 schemas/check_against_server.py http://127.0.0.1:7700
 
 Resets the simulator first (POST /_facesim/reset), once per vendor, and moves its virtual clock, so
 point it at a server used for nothing else. Each JSON answer is validated against the modular schemas
-(schemas/truora/validations/*.schema.json, schemas/checkout/identity-verification/*.schema.json) and
-against the bundled OpenAPI document of its operation (validations.openapi.bundled.json and
-files.openapi.bundled.json for Truora, identity-verification.openapi.bundled.json for Checkout): the
-status must be one the operation declares, and the body must match that status' schema. Every
+(schemas/truora/validations/*.schema.json, schemas/checkout/identity-verification/*.schema.json,
+schemas/trustmatic/verification/*.schema.json) and against the bundled OpenAPI document of its
+operation (validations.openapi.bundled.json and files.openapi.bundled.json for Truora,
+identity-verification.openapi.bundled.json for Checkout, verification.openapi.bundled.json for
+Trustmatic): the status must be one the operation declares, and the body must match that status'
+schema. Every
 Checkout webhook event is received by a local receiver and validated against webhook.schema.json, its
 signature checked. Then mutated copies of real bodies must be REJECTED. Needs the jsonschema package.
 """
@@ -65,14 +67,21 @@ def _load(path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-# The Validations API, facesim's stand-ins for the pre-signed links its bodies hand out, and the
-# Checkout.com Identity Verification API; each with the $id base of its schema files.
+# The Validations API, facesim's stand-ins for the pre-signed links its bodies hand out, the
+# Checkout.com Identity Verification API and the Trustmatic API; each with the $id base of its schema
+# files.
 DOCUMENTS = {
     "validations": _load(HERE / "truora" / "validations.openapi.bundled.json"),
     "files": _load(HERE / "truora" / "files.openapi.bundled.json"),
     "checkout": _load(HERE / "checkout" / "identity-verification.openapi.bundled.json"),
+    "trustmatic": _load(HERE / "trustmatic" / "verification.openapi.bundled.json"),
 }
-SCHEMA_IDS = {"validations": ID, "files": ID, "checkout": "https://facesim.dev/schemas/checkout/identity-verification/"}
+SCHEMA_IDS = {
+    "validations": ID,
+    "files": ID,
+    "checkout": "https://facesim.dev/schemas/checkout/identity-verification/",
+    "trustmatic": "https://facesim.dev/schemas/trustmatic/verification/",
+}
 REGISTRY = Registry().with_resources(
     [(s["$id"], Resource.from_contents(s)) for s in map(_load, HERE.glob("*/*/*.schema.json"))]
     + [(f"urn:{name}", DRAFT202012.create_resource(doc)) for name, doc in DOCUMENTS.items()]
@@ -94,7 +103,7 @@ VALID, REJECTED = Counter(), Counter()
 
 
 def vendor(document):
-    return "checkout" if document == "checkout" else "truora"
+    return document if document in ("checkout", "trustmatic") else "truora"
 
 
 def check(body, component, document="validations"):
@@ -143,11 +152,16 @@ def response_schema(document, op, status):
 
 
 def send(method, url, data, headers, announce):
-    """(status, body, media type, headers). announce: send only the headers, with this Content-Length."""
-    if announce:  # facesim refuses an announced oversize body before reading it, then closes
+    """(status, body, media type, headers). announce: send only the headers, with this Content-Length. A
+    header whose value is None is not sent (urllib would give a body without Content-Type a form one)."""
+    if announce or None in headers.values():
         parts = urllib.parse.urlsplit(url)
         conn = http.client.HTTPConnection(parts.netloc)
-        conn.request(method, f"{parts.path}?{parts.query}", headers=dict(headers, **{"Content-Length": str(announce)}))
+        headers = {k: v for k, v in headers.items() if v is not None}
+        if announce:  # facesim refuses an announced oversize body before reading it, then closes
+            conn.request(method, f"{parts.path}?{parts.query}", headers=dict(headers, **{"Content-Length": str(announce)}))
+        else:
+            conn.request(method, f"{parts.path}?{parts.query}", body=data, headers=headers)
         r = conn.getresponse()
         return r.status, r.read(), r.headers.get_content_type(), r.headers
     try:
@@ -1002,6 +1016,316 @@ def checkout_negatives():
     check({"email": None, "external_applicant_name": None}, "applicant.update_request", "checkout")
 
 
+# --- Trustmatic: HTTP --------------------------------------------------------------------------
+
+TM_PREFIX = "/trustmatic"
+TM_BASIC = "Basic " + base64.b64encode(b"facesim:facesim").decode()
+VERIFY, FACE_LIVENESS, DOCUMENT_LIVENESS = "/api/v1/face/verify", "/api/v1/face/liveness", "/api/v1/document/liveness"
+TM_REQUESTS = {
+    VERIFY: "face-verify.request",
+    FACE_LIVENESS: "face-liveness.request",
+    DOCUMENT_LIVENESS: "document-liveness.request",
+}
+SESSION = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+TM_SAMPLES = {}  # one real body per outcome, for the negative cases
+
+
+def tcall(method, path, expect, body=None, *, authorization=TM_BASIC, data=None, content_type=None, announce=None):
+    """Sends one request to the Trustmatic API, checks its status against expect and the OpenAPI, the empty 401
+    and its challenge, Allow on a 405, the echoed sessionId and Facesim-Detail on in-band errors; validates the
+    body."""
+    url = BASE + TM_PREFIX + path
+    headers = {"Authorization": authorization} if authorization else {}
+    if body is not None:
+        data = json.dumps(body).encode()
+        content_type = content_type or "application/json"
+    if data is not None or content_type:
+        headers["Content-Type"] = content_type  # None: a body without Content-Type
+    status, raw, media, answer_headers = send(method, url, data, headers, announce)
+    assert status == expect, f"{method} {url}: {status} (expected {expect}) {raw[:300]!r}"
+    document, op = operation(method, url, TM_PREFIX, ("trustmatic",))
+    if op:
+        assert str(status) in op["responses"], f"{op['operationId']} does not declare {status}"
+        OPERATIONS["trustmatic", f"{op['operationId']} {status}"] += 1
+    if status == 401:  # on every path and method: authentication comes first (Decision 15)
+        assert raw == b"" and "Content-Type" not in answer_headers, f"{method} {url}: a 401 with a body {raw[:100]!r}"
+        challenge = answer_headers.get("WWW-Authenticate")
+        assert challenge == 'Basic realm="trustmatic"', f"{method} {url}: WWW-Authenticate {challenge!r}"
+        return None
+    if op:
+        component = response_schema(document, op, status)
+    else:
+        assert status == (404 if op is None else 405), f"{method} {url}: {status} outside the OpenAPI"
+        component = "error.not_found" if status == 404 else "error.method_not_allowed"
+    if status == 405:
+        assert answer_headers.get("Allow") == "POST", f"{method} {url}: Allow {answer_headers.get('Allow')!r}"
+    assert media == "application/json", f"{method} {url}: {media}"
+    answer = json.loads(raw)
+    check(answer, component, "trustmatic")
+    sent = body.get("sessionId") if isinstance(body, dict) else None
+    if status == 200:  # no sessionId in, no sessionId out (Decision 5)
+        assert answer.get("sessionId") == sent, f"sessionId {answer.get('sessionId')!r}, sent {sent!r}"
+        if answer["hasError"]:
+            assert answer_headers.get("Facesim-Detail"), f"{method} {url}: {answer} without Facesim-Detail"
+    elif "sessionId" in answer:
+        assert answer["sessionId"] == sent, f"sessionId {answer['sessionId']!r}, sent {sent!r}"
+    return answer
+
+
+def tm(path, body, expect=200, **kwargs):
+    """A POST to a Trustmatic endpoint: a body its request schema accepts must get a 200, one facesim refuses
+    with a 400 must be refused by the schema too."""
+    if expect == 200:
+        check(body, TM_REQUESTS[path], "trustmatic")
+    elif expect == 400:
+        reject(body, TM_REQUESTS[path], "a body facesim refuses", "trustmatic")
+    return tcall("POST", path, expect, body, **kwargs)
+
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+
+def verify(probe, reference, session=SESSION):
+    """A face verification of two pictures (bytes, or text sent as it is; None leaves the field out)."""
+    body = {"sessionId": session} if session is not None else {}
+    for field, picture in (("probe", probe), ("reference", reference)):
+        if picture is not None:
+            body[field] = {"imageBase64": b64(picture) if isinstance(picture, bytes) else picture}
+    return tm(VERIFY, body)
+
+
+def liveness(picture, session=SESSION):
+    """A face liveness check of one picture (bytes, or text sent as it is)."""
+    body = {"sessionId": session, "faceImageBase": b64(picture) if isinstance(picture, bytes) else picture}
+    return tm(FACE_LIVENESS, body)
+
+
+def document(front, back=None, field="frontSideImageBase", session=SESSION):
+    """A document liveness check of a front side (and a back side)."""
+    body = {"sessionId": session}
+    for name, picture in ((field, front), ("backSideImageBase", back)):
+        if picture is not None:
+            body[name] = b64(picture) if isinstance(picture, bytes) else picture
+    return tm(DOCUMENT_LIVENESS, body)
+
+
+def scored(answer, low, high, sample=None):
+    """Asserts a passed or not passed answer with low <= score <= high; keeps it as a sample."""
+    assert not answer["hasError"] and low <= answer["score"] <= high, f"score not in [{low}, {high}]: {answer}"
+    if sample:
+        TM_SAMPLES[sample] = answer
+    return answer["score"]
+
+
+def failed(answer, code):
+    """Asserts an in-band error answer with this code; keeps it as a sample."""
+    assert answer["hasError"] and answer["error"] == code, f"expected {code}: {answer}"
+    TM_SAMPLES[f"error {code}"] = answer
+
+
+class Pictures(http.server.BaseHTTPRequestHandler):
+    """Serves the liveness pictures given as http:// URLs: /<marker>.png is plain-photo.png with that marker;
+    anything else is a 404."""
+
+    def do_GET(self):
+        name = urllib.parse.unquote(self.path.lstrip("/"))
+        if name.endswith(".png"):
+            body, status, media = marked_png(name.removesuffix(".png")), 200, "image/png"
+        else:
+            body, status, media = b"not here", 404, "text/plain"
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+# --- Trustmatic: the checks --------------------------------------------------------------------------
+
+
+def trustmatic_flow():
+    reset()
+    alice, selfie, bob = fixture("alice-reference.png"), fixture("alice-selfie.jpg"), fixture("bob-selfie.jpg")
+    spoof, no_face, plain = fixture("alice-spoof.jpg"), fixture("no-face.png"), fixture("plain-photo.png")
+
+    # Face verification: the calibration (docs/trustmatic.md Choosing an outcome), the lenient Base64
+    # (Decision 8), and every in-band error in its order of precedence.
+    assert scored(verify(selfie, alice), 76, 100, "verify passed") >= 27
+    assert scored(verify(plain, plain), 100, 100) == 100
+    assert scored(verify(bob, alice), 0, 11, "verify not passed") < 27
+    assert scored(verify(marked_png("subject=carol;similarity=0.7"), alice), 27, 27) == 27
+    assert scored(verify(marked_png("subject=carol;similarity=0.69"), alice), 0, 26) == 26
+    scored(verify(marked_png("subject=alice;face=many"), alice), 76, 100)
+    assert "sessionId" not in verify(selfie, alice, session=None)
+    assert verify(selfie, alice, session="")["sessionId"] == ""
+    lenient = b64(selfie).rstrip("=")
+    lenient = "\n".join(lenient[i:i + 76] for i in range(0, len(lenient), 76))
+    scored(verify(lenient, "data:image/gif;base64," + b64(alice)), 76, 100)
+    failed(verify(None, alice), "MISSING_PROBE_IMAGE")
+    for unreadable in ("", "not*base64", fixture("corrupt.png"), fixture("not-media.txt"), fixture("alice-selfie.mp4"),
+                       fixture("bad-marker.png"), "http://127.0.0.1:9/face.png"):
+        failed(verify(unreadable, alice), "MISSING_PROBE_IMAGE")
+    failed(verify(no_face, None), "MISSING_REFERENCE_IMAGE")
+    failed(verify(selfie, fixture("corrupt.png")), "MISSING_REFERENCE_IMAGE")
+    failed(verify(no_face, no_face), "PROBE_FACE_NOT_FOUND")
+    failed(verify(selfie, no_face), "REFERENCE_FACE_NOT_FOUND")
+    failed(tm(VERIFY, {"probe": None, "reference": {}, "unknown": [1]}), "MISSING_PROBE_IMAGE")
+
+    # Face liveness: live, spoof, forced scores, deterministic scores, URLs (Decision 9).
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pictures)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pictures = f"http://127.0.0.1:{server.server_port}"
+    try:
+        live = scored(liveness(selfie), 0.9, 1, "face liveness passed")
+        assert liveness(selfie)["score"] == live, "the same picture got another score"
+        assert scored(liveness(spoof), 0, 0.1, "face liveness not passed") < 0.8
+        scored(liveness(fixture("many-faces.png")), 0.9, 1)
+        assert liveness(marked_png("liveness_score=0.42"))["score"] == 0.42
+        assert liveness("data:image/png;base64," + b64(selfie))["score"] == live
+        assert liveness(f"{pictures}/liveness_score=0.8125.png")["score"] == 0.8125
+        failed(liveness(no_face), "FACE_NOT_FOUND")
+        for unreadable in (None, "", "%%%", fixture("corrupt.png"), f"{pictures}/gone", "https://127.0.0.1:9/face.png"):
+            failed(liveness(unreadable), "MISSING_FACE_IMAGE")
+        failed(tm(FACE_LIVENESS, {}), "MISSING_FACE_IMAGE")
+
+        # Document liveness: both sides, the lower score, the single-picture variant (Decision 11).
+        scored(document(marked_png("document=genuine")), 0.9, 1, "document liveness passed")
+        scored(document(plain, plain), 0.9, 1)
+        assert scored(document(marked_png("document=spoof")), 0, 0.1, "document liveness not passed") < 0.5
+        scored(document(marked_png("liveness=spoof")), 0, 0.1)
+        two = document(marked_png("liveness_score=0.7"), marked_png("liveness_score=0.3"))
+        assert two["score"] == 0.3, two
+        assert document(marked_png("liveness_score=0.61"), field="documentImageBase")["score"] == 0.61
+        assert document(f"{pictures}/document=genuine;liveness_score=0.55.png")["score"] == 0.55
+        failed(document(None), "MISSING_FRONT_SIDE_IMAGE")
+        failed(document(marked_png("document=forged")), "MISSING_FRONT_SIDE_IMAGE")
+        failed(document(plain, "not*base64"), "MISSING_BACK_SIDE_IMAGE")
+        failed(document(marked_png("document=too_small"), marked_png("document=cropped")), "DOCUMENT_TOO_SMALL")
+        failed(document(plain, marked_png("document=cropped")), "DOCUMENT_CROPPED")
+        failed(tm(DOCUMENT_LIVENESS, {"frontSideImageBase": None, "backSideImageBase": b64(plain)}),
+               "MISSING_FRONT_SIDE_IMAGE")
+    finally:
+        server.shutdown()
+
+    # The control API: an armed error or score answers instead of the pictures (INTERNAL_ERROR in-band).
+    armed = control("POST", "/trustmatic/outcomes", {"operation": "face_verify", "sessionId": "armed-1",
+                                                     "error": "INTERNAL_ERROR"}, expect=201)
+    assert armed["id"], armed
+    scored(verify(selfie, alice), 76, 100)  # another sessionId: not armed
+    failed(verify(None, None, session="armed-1"), "INTERNAL_ERROR")
+    control("POST", "/trustmatic/outcomes", {"operation": "face_liveness", "score": 0.25, "times": 2}, expect=201)
+    assert [liveness(selfie)["score"] for _ in range(3)] == [0.25, 0.25, live]
+    control("POST", "/trustmatic/outcomes", {"error": "INTERNAL_ERROR"}, expect=201)
+    failed(document(plain), "INTERNAL_ERROR")
+    control("POST", "/trustmatic/outcomes", {"operation": "face_verify", "score": 27}, expect=201)
+    assert verify(bob, alice)["score"] == 27
+
+
+def trustmatic_errors():
+    """Every status of Errors outside the check of docs/trustmatic.md but 408 and 500."""
+    json_type = "application/json"
+    plain = b64(fixture("plain-photo.png"))
+    # 400: not JSON, not an object, a wrong JSON type (sessionId echoed when it could be read), both fronts.
+    for data in (b"{not json", b"[]", b'"x"', b"", b"null"):
+        answer = tcall("POST", VERIFY, 400, data=data, content_type=json_type)
+        assert answer["error"] == "INVALID_REQUEST" and "sessionId" not in answer, answer
+    TM_SAMPLES["error 400"] = tm(VERIFY, {"sessionId": SESSION, "probe": "/9j/4AAQ"}, 400)
+    assert TM_SAMPLES["error 400"]["sessionId"] == SESSION, TM_SAMPLES["error 400"]
+    assert "sessionId" not in tm(FACE_LIVENESS, {"sessionId": 5, "faceImageBase": plain}, 400)
+    tm(VERIFY, {"probe": {"imageBase64": 5}}, 400)
+    tm(VERIFY, {"reference": [plain]}, 400)
+    tm(FACE_LIVENESS, {"faceImageBase": {"url": "http://127.0.0.1:9/"}}, 400)
+    tm(DOCUMENT_LIVENESS, {"backSideImageBase": True}, 400)
+    tm(DOCUMENT_LIVENESS, {"sessionId": SESSION, "frontSideImageBase": plain, "documentImageBase": plain}, 400)
+    # 401: no credentials, another scheme, not Base64 of username:password, an unknown pair; any path.
+    for authorization in (None, "Bearer facesim", "Basic %%%", "Basic " + b64(b"facesim"),
+                          "Basic " + b64(b"facesim:wrong"), "Basic " + b64(b"nobody:facesim")):
+        tcall("POST", VERIFY, 401, {"sessionId": SESSION}, authorization=authorization)
+    for path in TM_REQUESTS:
+        tcall("POST", path, 401, {}, authorization=None)
+        tcall("GET", path, 401, authorization=None)
+        tcall("POST", path, 401, content_type="text/plain", data=b"x", authorization=None)
+    tcall("GET", "/api/v1/nothing", 401, authorization=None)
+    # 404 and 405, outside the operations.
+    unknown = (("POST", "/api/v1/face/detect"), ("GET", "/api/v1/face"), ("POST", "/api/v1/id-verifications/face/verify"))
+    for method, path in unknown:
+        assert tcall(method, path, 404, {} if method == "POST" else None)["error"] == "NOT_FOUND"
+    for method in ("GET", "PUT", "DELETE"):
+        assert tcall(method, VERIFY, 405)["error"] == "METHOD_NOT_ALLOWED"
+    assert tcall("PATCH", DOCUMENT_LIVENESS, 405, {})["error"] == "METHOD_NOT_ALLOWED"
+    # 413 (over 20 MB) and 415 (not declared JSON, none included), on every operation.
+    for path in TM_REQUESTS:
+        assert tcall("POST", path, 413, content_type=json_type, announce=20 * 1024 * 1024 + 1)["error"] == "PAYLOAD_TOO_LARGE"
+        for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+            answer = tcall("POST", path, 415, data=json.dumps({"sessionId": SESSION}).encode(), content_type=content_type)
+            assert answer["error"] == "UNSUPPORTED_MEDIA_TYPE", answer
+    assert tcall("POST", FACE_LIVENESS, 200, data=b"{}", content_type="application/problem+json")["hasError"]
+    assert tcall("POST", FACE_LIVENESS, 200, data=b"{}", content_type="application/json; charset=utf-8")["hasError"]
+
+
+def trustmatic_statuses_seen():
+    """Asserts that every status the Trustmatic document declares was answered, but 408 (it needs a body that
+    stalls for server.body_read_timeout_seconds) and 500 (a fault)."""
+    declared = {
+        f"{op['operationId']} {status}"
+        for item in DOCUMENTS["trustmatic"]["paths"].values()
+        for op in item.values()
+        for status in op["responses"] if status not in ("408", "500")
+    }
+    seen = {key for (api, key) in OPERATIONS if api == "trustmatic"}
+    assert declared <= seen, f"declared but never answered: {sorted(declared - seen)}"
+
+
+# --- Trustmatic: negative cases -------------------------------------------------------------------
+
+
+def trustmatic_negatives():
+    s = TM_SAMPLES
+    passed, low, verify_error = s["verify passed"], s["verify not passed"], s["error MISSING_PROBE_IMAGE"]
+    live, document_error = s["face liveness passed"], s["error DOCUMENT_CROPPED"]
+    error = s["error 400"]
+    cases = [
+        ("face-verify.answer", mutated(passed, lambda b: b.update(score=101)), "score 101"),
+        ("face-verify.answer", mutated(low, lambda b: b.update(score=-1)), "score -1"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(score=b["score"] - 0.5)), "a fractional score"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(score=str(b["score"]))), "a string score"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(passed=True)), "a pass/fail field"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(hasError=True)), "a score with hasError"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(sessionId=None)), "a null sessionId"),
+        ("face-verify.answer", mutated(passed, lambda b: b.pop("hasError")), "no hasError"),
+        ("face-verify.answer", mutated(passed, lambda b: b.update(error="MISSING_PROBE_IMAGE")), "a score and an error"),
+        ("face-verify.answer", mutated(verify_error, lambda b: b.update(error="FACE_NOT_FOUND")), "a liveness code"),
+        ("face-verify.answer", mutated(verify_error, lambda b: b.update(hasError=False)), "an error with hasError false"),
+        ("face-verify.answer", mutated(verify_error, lambda b: b.update(message="no probe")), "a message in-band"),
+        ("face-verify.answer", mutated(verify_error, lambda b: b.update(score=0)), "an error with a score"),
+        ("face-liveness.answer", mutated(live, lambda b: b.update(score=1.0000001)), "score above 1"),
+        ("face-liveness.answer", mutated(live, lambda b: b.update(score=99)), "a verify score"),
+        ("face-liveness.answer", mutated(live, lambda b: b.pop("score")), "no score"),
+        ("face-liveness.answer", mutated(verify_error, lambda b: None), "a verify code"),
+        ("document-liveness.answer", mutated(document_error, lambda b: b.update(error="DOCUMENT_EXPIRED")), "an unknown code"),
+        ("document-liveness.answer", mutated(document_error, lambda b: b.update(error="document_cropped")), "a lower-case code"),
+        ("document-liveness.answer", mutated(live, lambda b: b.update(score=-0.1)), "a negative score"),
+        ("error", mutated(error, lambda b: b.pop("message")), "no message"),
+        ("error", mutated(error, lambda b: b.update(hasError=False)), "hasError false"),
+        ("error", mutated(error, lambda b: b.update(error="MISSING_PROBE_IMAGE")), "an in-band code"),
+        ("error", mutated(error, lambda b: b.update(status=400)), "an extra key"),
+        ("error.bad_request", mutated(error, lambda b: b.update(error="NOT_FOUND")), "a 404 code on a 400"),
+        ("error.unsupported_media_type", error, "a 400 code on a 415"),
+        ("face-verify.request", {"sessionId": SESSION, "probe": {"imageBase64": ["x"]}}, "an array picture"),
+        ("face-liveness.request", {"faceImageBase": 1}, "a number picture"),
+        ("document-liveness.request", {"frontSideImageBase": "x", "documentImageBase": "y"}, "two front sides"),
+    ]
+    for component, body, why in cases:
+        reject(body, component, why, "trustmatic")
+    # Requests are open, and null counts as left out.
+    check({"sessionId": None, "probe": {"imageBase64": None}, "extra": {"a": 1}}, "face-verify.request", "trustmatic")
+    check({"frontSideImageBase": None, "documentImageBase": "x"}, "document-liveness.request", "trustmatic")
+
+
 def main():
     truora_flow()
     truora_negatives()
@@ -1010,6 +1334,10 @@ def main():
     checkout_statuses_seen()
     kinds = webhooks(receiver)
     checkout_negatives()
+    trustmatic_flow()
+    trustmatic_errors()
+    trustmatic_statuses_seen()
+    trustmatic_negatives()
     width = max(len(f"{v} {c}") for v, c in VALID | REJECTED)
     print(f"{'schema':<{width}}  valid  rejected")
     for key in sorted(VALID | REJECTED):

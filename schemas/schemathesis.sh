@@ -6,16 +6,17 @@
 # Tests each API against the OpenAPI document the server publishes at {base}/_facesim/openapi/:
 # {base}/truora/validations with the key truora-sim-key (truora-validations.json), then
 # {base}/checkout with Authorization: Bearer sk_sbox_facesimsandboxsecretkeyaaaa
-# (checkout-identity-verification.json). Examples, coverage, fuzzing and stateful phases, a fixed
-# seed, no example database. Exits non-zero on any finding and on any warning of either API
-# (schemas/schemathesis.toml); both run either way. Resets the simulator before each API: give it
+# (checkout-identity-verification.json), then {base}/trustmatic with HTTP Basic facesim:facesim
+# (trustmatic-verification.json). Examples, coverage, fuzzing and stateful phases, a fixed seed, no
+# example database. Exits non-zero on any finding and on any warning of any API
+# (schemas/schemathesis.toml); all run either way. Resets the simulator before each API: give it
 # a server of its own. Needs Schemathesis 4 (.ci/run pins the version) and jsonschema in the same
 # Python environment (schemas/schemathesis_hooks.py); set SCHEMATHESIS to the executable when it
 # is not on PATH.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [[ "$1" != http* ]]; then
-    sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,15s/^# \{0,1\}//p' "$0" >&2
     exit 2
 fi
 base=${1%/}
@@ -24,6 +25,7 @@ st=${SCHEMATHESIS:-schemathesis}
 case $st in */*) st="$(cd "$(dirname "$st")" && pwd)/$(basename "$st")" ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 checkout_key=sk_sbox_facesimsandboxsecretkeyaaaa
+trustmatic_basic="Basic $(printf %s facesim:facesim | base64)"
 
 # Schemathesis keeps its caches (crash replays, Hypothesis data) in the working directory.
 mkdir -p "$root/target/schemathesis"
@@ -56,4 +58,5 @@ urllib.request.urlopen(urllib.request.Request(sys.argv[1], b"", method="POST")).
 status=0
 run truora-validations /truora/validations "Truora-API-Key: truora-sim-key" "$@" || status=$?
 run checkout-identity-verification /checkout "Authorization: Bearer $checkout_key" "$@" || status=$?
+run trustmatic-verification /trustmatic "Authorization: $trustmatic_basic" "$@" || status=$?
 exit "$status"

@@ -1,6 +1,6 @@
 """Schemathesis hooks of schemas/schemathesis.sh (loaded through SCHEMATHESIS_HOOKS).
 
-Two hooks, one per API, and nothing else.
+Two hooks, one for Truora and one for Checkout, and nothing else (Trustmatic needs none).
 
 Truora Validations API: one false positive of Schemathesis' negative fuzzing of form bodies. A form
 carries text only, but Schemathesis can mutate a string field of the request schema into a JSON

@@ -31,6 +31,10 @@ const EMBEDDED: &[Embedded] = &[
         name: "checkout-identity-verification",
         text: include_str!("../checkout/identity-verification.openapi.bundled.json"),
     },
+    Embedded {
+        name: "trustmatic-verification",
+        text: include_str!("../trustmatic/verification.openapi.bundled.json"),
+    },
 ];
 
 /// The names of every embedded API, in a stable order.

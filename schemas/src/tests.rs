@@ -885,3 +885,464 @@ fn the_schemathesis_configuration_names_the_checkout_document() {
         "schemathesis.toml has no [[project]] titled {title:?}"
     );
 }
+
+// --- Trustmatic face verification and liveness ------------------------------------------------
+
+const SESSION: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+const VERIFY: &str = "/api/v1/face/verify";
+const FACE_LIVENESS: &str = "/api/v1/face/liveness";
+const DOCUMENT_LIVENESS: &str = "/api/v1/document/liveness";
+
+fn trustmatic() -> &'static Contract {
+    contract("trustmatic-verification").expect("embedded")
+}
+
+fn trustmatic_check(path: &str, status: u16, body: &Value) -> Result<String, Violation> {
+    trustmatic()
+        .check_response("POST", path, status, JSON, body.to_string().as_bytes())
+        .map(Operation::label)
+}
+
+fn transport_error(code: &str) -> Value {
+    json!({"sessionId": SESSION, "hasError": true, "error": code, "message": "what went wrong"})
+}
+
+/// The errors of a refused Trustmatic answer.
+fn trustmatic_errors(path: &str, status: u16, body: &Value) -> Vec<SchemaError> {
+    match trustmatic_check(path, status, body) {
+        Err(Violation {
+            problem: Problem::Schema { errors, .. },
+            ..
+        }) => errors,
+        other => panic!("{body} on {path}: expected a schema violation, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_trustmatic_document_serves_every_endpoint_under_its_prefix() {
+    let t = trustmatic();
+    assert_eq!(t.base_path(), "/trustmatic");
+    for (path, id) in [
+        (VERIFY, "faceVerify"),
+        (FACE_LIVENESS, "faceLiveness"),
+        (DOCUMENT_LIVENESS, "documentLiveness"),
+    ] {
+        let operation = t
+            .operation("POST", path)
+            .unwrap_or_else(|| panic!("POST {path}: no operation"));
+        assert_eq!(operation.operation_id(), Some(id), "{path}");
+        assert!(t.operation("GET", path).is_none(), "GET {path}");
+    }
+    assert_eq!(t.operations().len(), 3);
+    assert!(t.operation("POST", "/api/v1/face").is_none());
+    assert!(t
+        .operation("POST", "/api/v1/id-verifications/face/verify")
+        .is_none());
+}
+
+#[test]
+fn trustmatic_operations_document_only_the_statuses_facesim_gives() {
+    // 404 (unknown path) and 405 (another method) are no answer of a POST to an endpoint.
+    for operation in trustmatic().operations() {
+        assert_eq!(
+            operation.statuses().collect::<Vec<_>>(),
+            ["200", "400", "401", "408", "413", "415", "500"],
+            "{operation:?}"
+        );
+    }
+    let document = trustmatic().document();
+    for (name, code) in [
+        ("NotFound", "not_found"),
+        ("MethodNotAllowed", "method_not_allowed"),
+    ] {
+        assert_eq!(
+            document.pointer(&format!(
+                "/components/responses/{name}/content/application~1json/schema/$ref"
+            )),
+            Some(&json!(format!("#/components/schemas/error.{code}"))),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        document.pointer("/components/responses/MethodNotAllowed/headers/Allow/$ref"),
+        Some(&json!("#/components/headers/Allow"))
+    );
+}
+
+#[test]
+fn every_trustmatic_operation_needs_basic_credentials() {
+    let document = trustmatic().document();
+    assert_eq!(document["security"], json!([{"BasicAuth": []}]));
+    let scheme = &document["components"]["securitySchemes"]["BasicAuth"];
+    assert_eq!(
+        (&scheme["type"], &scheme["scheme"]),
+        (&json!("http"), &json!("basic"))
+    );
+    for item in document["paths"].as_object().unwrap().values() {
+        let op = &item["post"];
+        assert!(op.get("security").is_none(), "{op}");
+        assert_eq!(
+            op.pointer("/responses/401/$ref"),
+            Some(&json!("#/components/responses/Unauthorized"))
+        );
+        assert_eq!(
+            op.pointer("/responses/200/headers/Facesim-Detail/$ref"),
+            Some(&json!("#/components/headers/Facesim-Detail"))
+        );
+    }
+    let unauthorized = &document["components"]["responses"]["Unauthorized"];
+    assert!(unauthorized.get("content").is_none(), "{unauthorized}");
+    assert_eq!(
+        document.pointer("/components/headers/WWW-Authenticate/schema/const"),
+        Some(&json!("Basic realm=\"trustmatic\""))
+    );
+    // 401 has no body and no content type.
+    trustmatic()
+        .check_response("POST", VERIFY, 401, None, b"")
+        .unwrap();
+}
+
+#[test]
+fn trustmatic_answers_name_their_default_threshold() {
+    let schemas = &trustmatic().document()["components"]["schemas"];
+    for (name, threshold) in [
+        ("face-verify.answer", json!(27)),
+        ("face-liveness.answer", json!(0.8)),
+        ("document-liveness.answer", json!(0.5)),
+    ] {
+        assert_eq!(schemas[name]["x-default-threshold"], threshold, "{name}");
+    }
+}
+
+#[test]
+fn documented_trustmatic_answers_pass() {
+    let answers = [
+        (
+            VERIFY,
+            json!({"sessionId": SESSION, "score": 99, "hasError": false}),
+        ),
+        (
+            VERIFY,
+            json!({"sessionId": SESSION, "score": 23, "hasError": false}),
+        ),
+        (VERIFY, json!({"score": 0, "hasError": false})),
+        (VERIFY, json!({"score": 100, "hasError": false})),
+        (
+            FACE_LIVENESS,
+            json!({"sessionId": SESSION, "score": 0.9997104, "hasError": false}),
+        ),
+        (
+            FACE_LIVENESS,
+            json!({"sessionId": SESSION, "score": 0.002324, "hasError": false}),
+        ),
+        (FACE_LIVENESS, json!({"score": 1, "hasError": false})),
+        (
+            DOCUMENT_LIVENESS,
+            json!({"sessionId": SESSION, "score": 0.9731002, "hasError": false}),
+        ),
+        (
+            DOCUMENT_LIVENESS,
+            json!({"sessionId": "", "score": 0.0, "hasError": false}),
+        ),
+    ];
+    for (path, body) in &answers {
+        trustmatic_check(path, 200, body).unwrap_or_else(|v| panic!("{v}"));
+    }
+    for (path, codes) in [
+        (
+            VERIFY,
+            &[
+                "MISSING_PROBE_IMAGE",
+                "MISSING_REFERENCE_IMAGE",
+                "PROBE_FACE_NOT_FOUND",
+                "REFERENCE_FACE_NOT_FOUND",
+                "INTERNAL_ERROR",
+            ][..],
+        ),
+        (
+            FACE_LIVENESS,
+            &["MISSING_FACE_IMAGE", "FACE_NOT_FOUND", "INTERNAL_ERROR"],
+        ),
+        (
+            DOCUMENT_LIVENESS,
+            &[
+                "MISSING_FRONT_SIDE_IMAGE",
+                "MISSING_BACK_SIDE_IMAGE",
+                "DOCUMENT_TOO_SMALL",
+                "DOCUMENT_CROPPED",
+                "INTERNAL_ERROR",
+            ],
+        ),
+    ] {
+        for code in codes {
+            let body = json!({"sessionId": SESSION, "hasError": true, "error": code});
+            assert_eq!(
+                trustmatic_check(path, 200, &body).unwrap(),
+                format!("POST {path}")
+            );
+            // No sessionId in, no sessionId out (Decision 5).
+            trustmatic_check(path, 200, &json!({"hasError": true, "error": code}))
+                .unwrap_or_else(|v| panic!("{v}"));
+        }
+    }
+    for (status, code) in [
+        (400, "INVALID_REQUEST"),
+        (408, "REQUEST_TIMEOUT"),
+        (413, "PAYLOAD_TOO_LARGE"),
+        (415, "UNSUPPORTED_MEDIA_TYPE"),
+        (500, "INTERNAL_ERROR"),
+    ] {
+        trustmatic_check(DOCUMENT_LIVENESS, status, &transport_error(code))
+            .unwrap_or_else(|v| panic!("{v}"));
+        let mut without_session = transport_error(code);
+        without_session.as_object_mut().unwrap().remove("sessionId");
+        trustmatic_check(VERIFY, status, &without_session).unwrap_or_else(|v| panic!("{v}"));
+    }
+    let t = trustmatic();
+    for (name, code) in [
+        ("error.not_found", "NOT_FOUND"),
+        ("error.method_not_allowed", "METHOD_NOT_ALLOWED"),
+    ] {
+        t.check_component(name, &transport_error(code))
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+}
+
+#[test]
+fn broken_trustmatic_answers_are_located() {
+    let verify = |score: Value| json!({"sessionId": SESSION, "score": score, "hasError": false});
+    let cases = [
+        (VERIFY, verify(json!(101)), "/score", "/maximum"),
+        (VERIFY, verify(json!(-1)), "/score", "/minimum"),
+        (VERIFY, verify(json!(99.5)), "/score", "/type"),
+        (VERIFY, verify(json!("99")), "/score", "/type"),
+        (
+            FACE_LIVENESS,
+            json!({"score": 1.5, "hasError": false}),
+            "/score",
+            "/maximum",
+        ),
+        (
+            DOCUMENT_LIVENESS,
+            json!({"score": -0.1, "hasError": false}),
+            "/score",
+            "/minimum",
+        ),
+        (
+            VERIFY,
+            json!({"hasError": true, "error": "FACE_NOT_FOUND"}),
+            "/error",
+            "/enum",
+        ),
+        (
+            FACE_LIVENESS,
+            json!({"hasError": true, "error": "MISSING_PROBE_IMAGE"}),
+            "/error",
+            "/enum",
+        ),
+        (
+            DOCUMENT_LIVENESS,
+            json!({"hasError": true, "error": "DOCUMENT_EXPIRED"}),
+            "/error",
+            "/enum",
+        ),
+        (
+            VERIFY,
+            json!({"sessionId": null, "score": 99, "hasError": false}),
+            "/sessionId",
+            "/type",
+        ),
+        (
+            VERIFY,
+            json!({"score": 99, "hasError": "false"}),
+            "/hasError",
+            "/type",
+        ),
+    ];
+    for (path, body, at, keyword) in &cases {
+        let errors = trustmatic_errors(path, 200, body);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.instance_path == *at && e.schema_path.ends_with(keyword)),
+            "{body} on {path}: {errors:?}"
+        );
+    }
+    // An extra key is drift: the answers are closed (Decision 5).
+    let extra = [
+        json!({"sessionId": SESSION, "score": 99, "hasError": false, "passed": true}),
+        json!({"hasError": true, "error": "MISSING_PROBE_IMAGE", "message": "no probe"}),
+    ];
+    for body in &extra {
+        let errors = trustmatic_errors(VERIFY, 200, body);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.instance_path.is_empty()
+                    && e.schema_path.ends_with("/additionalProperties")),
+            "{body}: {errors:?}"
+        );
+    }
+    let text = trustmatic_check(VERIFY, 200, &extra[0])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.starts_with(
+            "POST /api/v1/face/verify answered 200 with a body that breaks schema face-verify.answer"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("passed"), "{text}");
+    // The shape must be one of the two: a score and no error, or an error and no score.
+    for body in [
+        json!({"score": 99, "hasError": true}),
+        json!({"hasError": false, "error": "MISSING_PROBE_IMAGE"}),
+        json!({"score": 99, "hasError": false, "error": "MISSING_PROBE_IMAGE"}),
+        json!({"score": 99, "hasError": true, "error": "MISSING_PROBE_IMAGE"}),
+        json!({"hasError": false}),
+        json!({"score": 99}),
+        json!({"sessionId": SESSION}),
+        json!([]),
+    ] {
+        for path in [VERIFY, FACE_LIVENESS, DOCUMENT_LIVENESS] {
+            assert!(
+                trustmatic_check(path, 200, &body).is_err(),
+                "{body} on {path} was accepted"
+            );
+        }
+    }
+}
+
+#[test]
+fn trustmatic_transport_errors_must_match_their_status() {
+    for (status, body, why) in [
+        (400, transport_error("NOT_FOUND"), "a 404 code on a 400"),
+        (
+            415,
+            transport_error("INVALID_REQUEST"),
+            "a 400 code on a 415",
+        ),
+        (
+            500,
+            transport_error("FACE_NOT_FOUND"),
+            "an in-band code on a 500",
+        ),
+        (
+            400,
+            json!({"hasError": true, "error": "INVALID_REQUEST"}),
+            "no message",
+        ),
+        (
+            400,
+            json!({"hasError": true, "error": "INVALID_REQUEST", "message": ""}),
+            "an empty message",
+        ),
+        (
+            413,
+            json!({"hasError": false, "error": "PAYLOAD_TOO_LARGE", "message": "too large"}),
+            "hasError false",
+        ),
+        (
+            408,
+            json!({"hasError": true, "error": "REQUEST_TIMEOUT", "message": "late", "code": 408}),
+            "an extra key",
+        ),
+        (
+            400,
+            json!({"sessionId": 5, "hasError": true, "error": "INVALID_REQUEST", "message": "x"}),
+            "a number sessionId",
+        ),
+    ] {
+        let violation = trustmatic_check(VERIFY, status, &body)
+            .err()
+            .unwrap_or_else(|| panic!("{why} was accepted"));
+        assert!(
+            matches!(violation.problem, Problem::Schema { ref schema, .. } if schema.starts_with("error.")),
+            "{why}: {violation}"
+        );
+    }
+    // No operation answers 404 or 405; the in-band error shape is no transport error.
+    for status in [404, 405] {
+        let problem = trustmatic_check(VERIFY, status, &transport_error("NOT_FOUND"))
+            .unwrap_err()
+            .problem;
+        assert!(
+            matches!(problem, Problem::UndocumentedStatus { .. }),
+            "{problem:?}"
+        );
+    }
+    let in_band = json!({"hasError": true, "error": "INTERNAL_ERROR"});
+    assert!(trustmatic_check(FACE_LIVENESS, 500, &in_band).is_err());
+}
+
+#[test]
+fn trustmatic_request_schemas_can_be_checked_alone() {
+    let t = trustmatic();
+    let ok = |name: &str, body: Value| {
+        t.check_component(name, &body)
+            .unwrap_or_else(|e| panic!("{name} refused {body}: {e:?}"))
+    };
+    let refused = |name: &str, body: Value| {
+        assert!(
+            t.check_component(name, &body).is_err(),
+            "{name} accepted {body}"
+        )
+    };
+    ok(
+        "face-verify.request",
+        json!({"sessionId": SESSION, "probe": {"imageBase64": "/9j/4AAQSkZJRg"}, "reference": {"imageBase64": "iVBORw0KGgo"}}),
+    );
+    // Missing pictures are in-band errors, unknown fields are ignored.
+    ok("face-verify.request", json!({}));
+    ok(
+        "face-verify.request",
+        json!({"sessionId": null, "probe": null, "reference": {}, "extra": [1]}),
+    );
+    ok(
+        "face-verify.request",
+        json!({"probe": {"imageBase64": null, "format": "jpeg"}}),
+    );
+    refused("face-verify.request", json!({"sessionId": 5}));
+    refused("face-verify.request", json!({"probe": "/9j/4AAQ"}));
+    refused(
+        "face-verify.request",
+        json!({"reference": {"imageBase64": 5}}),
+    );
+    refused("face-verify.request", json!([]));
+    ok(
+        "face-liveness.request",
+        json!({"sessionId": SESSION, "faceImageBase": "data:image/png;base64,/9j/4AAQ"}),
+    );
+    ok(
+        "face-liveness.request",
+        json!({"faceImageBase": "http://127.0.0.1:9/face.jpg"}),
+    );
+    ok("face-liveness.request", json!({"faceImageBase": null}));
+    refused(
+        "face-liveness.request",
+        json!({"faceImageBase": {"url": "x"}}),
+    );
+    refused("face-liveness.request", json!("data:image/png;base64,/9j/"));
+    ok(
+        "document-liveness.request",
+        json!({"sessionId": SESSION, "frontSideImageBase": "/9j/", "backSideImageBase": "/9j/"}),
+    );
+    ok(
+        "document-liveness.request",
+        json!({"documentImageBase": "/9j/"}),
+    );
+    // A null field counts as left out: only two pictures make the pair a 400 (Decision 11).
+    ok(
+        "document-liveness.request",
+        json!({"frontSideImageBase": null, "documentImageBase": "/9j/"}),
+    );
+    refused(
+        "document-liveness.request",
+        json!({"frontSideImageBase": "/9j/", "documentImageBase": "/9j/"}),
+    );
+    refused(
+        "document-liveness.request",
+        json!({"backSideImageBase": true}),
+    );
+    refused("document-liveness.request", json!({"sessionId": ["a"]}));
+}
