@@ -12,15 +12,17 @@ use std::time::Duration;
 #[derive(Debug, Parser)]
 #[command(name = "facesim-conformance", version)]
 pub struct Args {
-    /// Base URL of the API under test, e.g. http://127.0.0.1:7700/truora/validations or
-    /// http://127.0.0.1:7700/checkout.
+    /// Base URL of the API under test, e.g. http://127.0.0.1:7700/truora/validations,
+    /// http://127.0.0.1:7700/checkout or http://127.0.0.1:7700/trustmatic.
     #[arg(long, value_name = "URL")]
     pub target: String,
-    /// The API it implements: truora-validations or checkout-identity-verification.
+    /// The API it implements: truora-validations, checkout-identity-verification or
+    /// trustmatic-verification.
     #[arg(long, value_name = "NAME", default_value = "truora-validations")]
     pub api: String,
     /// An API key with every permission (for Truora: confirmation=none and DELETE; for
-    /// Checkout: a secret key, sent as "Authorization: Bearer KEY").
+    /// Checkout: a secret key, sent as "Authorization: Bearer KEY"; for Trustmatic:
+    /// username:password, sent as HTTP Basic; facesim's are facesim:facesim).
     #[arg(
         long,
         value_name = "KEY",
@@ -55,8 +57,8 @@ pub struct Args {
     )]
     pub videos_key: Option<String>,
     /// Base URL of a control API able to move the target's clock and, for Checkout, to drive
-    /// captures and register webhook receivers (facesim: http://HOST:PORT/_facesim); the
-    /// scenarios that need it are skipped without it.
+    /// captures and register webhook receivers, for Trustmatic to force outcomes (facesim:
+    /// http://HOST:PORT/_facesim); the scenarios that need it are skipped without it.
     #[arg(long, value_name = "URL")]
     pub control: Option<String>,
     /// The user journey (configuration) id face authentications are created with (Checkout;
@@ -229,6 +231,29 @@ mod tests {
         assert_eq!(
             options.user_journey.as_deref(),
             Some("usj_bbbbbbbbbbbbbbbbbbbbbbbbbb")
+        );
+    }
+
+    #[test]
+    fn trustmatic_credentials_become_the_key() {
+        let args = Args::try_parse_from([
+            "facesim-conformance",
+            "--api",
+            "trustmatic-verification",
+            "--target",
+            "http://127.0.0.1:7700/trustmatic",
+            "--key",
+            "facesim:facesim",
+            "--tags",
+            "not @marker and not @decision",
+        ])
+        .unwrap();
+        let options = args.options();
+        assert_eq!(options.api, "trustmatic-verification");
+        assert_eq!(options.key, "facesim:facesim");
+        assert_eq!(
+            options.tags.as_deref(),
+            Some("not @marker and not @decision")
         );
     }
 

@@ -57,11 +57,24 @@ const CHECKOUT_IDENTITY_VERIFICATION: &[(&str, &str)] = embed!["checkout/identit
     "request_errors.feature",
 ];
 
+/// The Trustmatic face verification and liveness features, in report order.
+const TRUSTMATIC_VERIFICATION: &[(&str, &str)] = embed!["trustmatic/verification":
+    "face_verification.feature",
+    "verification_errors.feature",
+    "face_liveness.feature",
+    "document_liveness.feature",
+    "picture_urls.feature",
+    "forced_outcomes.feature",
+    "access.feature",
+    "request_errors.feature",
+];
+
 /// The embedded feature files of `api`; `None` for an API without features.
 pub fn embedded(api: &str) -> Option<Vec<FeatureFile>> {
     let files = match api {
         "truora-validations" => TRUORA_VALIDATIONS,
         "checkout-identity-verification" => CHECKOUT_IDENTITY_VERIFICATION,
+        "trustmatic-verification" => TRUSTMATIC_VERIFICATION,
         _ => return None,
     };
     Some(
@@ -152,6 +165,7 @@ mod tests {
                 "checkout-identity-verification",
                 "checkout/identity-verification",
             ),
+            ("trustmatic-verification", "trustmatic/verification"),
         ];
         for (api, folder) in apis {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

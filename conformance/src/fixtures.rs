@@ -51,6 +51,31 @@ const DERIVED: &[(&str, &str, &str)] = &[
         "bob-selfie.jpg",
         "subject=bob;liveness=spoof",
     ),
+    (
+        "document-front.jpg",
+        "alice-selfie.jpg",
+        "subject=document-front;document=genuine",
+    ),
+    (
+        "document-back.jpg",
+        "alice-selfie.jpg",
+        "subject=document-back;document=genuine",
+    ),
+    (
+        "document-spoof.jpg",
+        "alice-selfie.jpg",
+        "subject=document-front;document=spoof",
+    ),
+    (
+        "document-too-small.jpg",
+        "alice-selfie.jpg",
+        "subject=document-front;document=too_small",
+    ),
+    (
+        "document-cropped.jpg",
+        "alice-selfie.jpg",
+        "subject=document-front;document=cropped",
+    ),
 ];
 
 /// One file to upload.
@@ -118,6 +143,13 @@ impl Fixtures {
             .unwrap_or_else(|| panic!("no fixture called {name}"))
     }
 
+    /// The catalogue file `base` (a JPEG or an MP4) with its marker replaced by `marker`,
+    /// named `name`: an outcome the catalogue has no file for.
+    pub fn remarked(&self, base: &str, marker: &str, name: &str) -> Result<Fixture, String> {
+        let bytes = remark::remark(&self.get(base).bytes, marker)?;
+        Ok(fixture(name, Bytes::from(bytes)))
+    }
+
     /// Every file name.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
@@ -157,7 +189,9 @@ mod tests {
             "/../simulator/fixtures"
         ))
         .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "README.md")
         .count();
         assert_eq!(
@@ -180,6 +214,19 @@ mod tests {
         let jpeg = &fixtures.get("alice-system-error.jpg").bytes;
         assert!(jpeg.windows(18).any(|w| w == b"fault=system_error"));
         assert_eq!(fixtures.get("bob-spoof.jpg").content_type, "image/jpeg");
+        let document = &fixtures.get("document-cropped.jpg").bytes;
+        assert!(document.windows(16).any(|w| w == b"document=cropped"));
+        let marked = fixtures
+            .remarked("alice-selfie.jpg", "liveness_score=0.42", "forced.jpg")
+            .unwrap();
+        assert!(marked
+            .bytes
+            .windows(19)
+            .any(|w| w == b"liveness_score=0.42"));
+        assert_eq!(
+            (marked.name.as_str(), marked.content_type),
+            ("forced.jpg", "image/jpeg")
+        );
     }
 
     #[test]

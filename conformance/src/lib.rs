@@ -1,6 +1,6 @@
 //! `facesim-conformance`: checks any implementation of a face-verification API at a base URL
-//! (the Truora Validations API, Checkout.com face authentication) against the contracts
-//! derived from the vendors' documents.
+//! (the Truora Validations API, Checkout.com face authentication, Trustmatic face verification
+//! and liveness) against the contracts derived from the vendors' documents.
 //!
 //! [`run`] runs the Gherkin features of one API (every exchange checked against its OpenAPI
 //! contract) and its properties, applies the known-deviations file and answers a
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod deviations;
 pub mod feature_files;
 pub mod fixtures;
+pub mod local_http;
 pub mod outcome;
 pub mod properties;
 pub mod report;
@@ -19,6 +20,7 @@ pub mod scenarios;
 pub mod tags;
 pub mod target;
 pub mod truora;
+pub mod trustmatic;
 pub mod webhooks;
 
 pub use report::RunReport;

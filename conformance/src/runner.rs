@@ -12,6 +12,7 @@ use crate::scenarios::{self, steps::Available, Context};
 use crate::tags::TagFilter;
 use crate::target::Target;
 use crate::truora;
+use crate::trustmatic;
 use futures::FutureExt as _;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -24,9 +25,10 @@ use std::time::{Duration, Instant, SystemTime};
 pub struct Options {
     /// Base URL of the API under test (`http://127.0.0.1:7700/truora/validations`).
     pub target: String,
-    /// Which API it implements (`truora-validations`).
+    /// Which API it implements (`truora-validations`, `checkout-identity-verification`,
+    /// `trustmatic-verification`).
     pub api: String,
-    /// An API key with every permission.
+    /// An API key with every permission (Trustmatic: `username:password`, sent as HTTP Basic).
     pub key: String,
     /// An API key without special permissions; scenarios needing one are skipped without it.
     pub limited_key: Option<String>,
@@ -82,15 +84,34 @@ impl Options {
 }
 
 /// The APIs the suite has features for.
-pub const APIS: &[&str] = &[truora::API, checkout::API];
+pub const APIS: &[&str] = &[truora::API, checkout::API, trustmatic::API];
 
-/// The header carrying the key of `api`, and what comes before the key in it.
-fn key_scheme(api: &str) -> (&'static str, &'static str) {
-    if api == checkout::API {
-        (checkout::KEY_HEADER, checkout::KEY_PREFIX)
-    } else {
-        (truora::KEY_HEADER, "")
-    }
+/// How the key of an API travels: its header, what comes before it, and the key as sent.
+struct KeyScheme {
+    header: &'static str,
+    prefix: &'static str,
+    key: String,
+}
+
+/// The key scheme of `api` for the `--key` given; `Err` when the key cannot be sent so.
+fn key_scheme(api: &str, key: &str) -> Result<KeyScheme, String> {
+    Ok(match api {
+        checkout::API => KeyScheme {
+            header: checkout::KEY_HEADER,
+            prefix: checkout::KEY_PREFIX,
+            key: key.to_string(),
+        },
+        trustmatic::API => KeyScheme {
+            header: trustmatic::KEY_HEADER,
+            prefix: trustmatic::KEY_PREFIX,
+            key: trustmatic::basic_credentials(key)?,
+        },
+        _ => KeyScheme {
+            header: truora::KEY_HEADER,
+            prefix: "",
+            key: key.to_string(),
+        },
+    })
 }
 
 /// Runs the suite. `Err` is a setup problem (unknown API, unreadable file, deviation entry
@@ -117,15 +138,15 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
         None => feature_files::embedded(&options.api).expect("every known API has features"),
     };
     let features = feature_files::parse(&files)?;
-    let (key_header, key_prefix) = key_scheme(&options.api);
+    let scheme = key_scheme(&options.api, &options.key)?;
     let target = Target::new(
         &options.target,
-        &options.key,
-        key_header,
+        &scheme.key,
+        scheme.header,
         contract,
         options.control.as_deref(),
     )
-    .with_key_prefix(key_prefix)
+    .with_key_prefix(scheme.prefix)
     .with_configuration(options.user_journey.clone());
     let deviations = match &options.deviations {
         Some(path) => Deviations::load(path)?,
@@ -159,28 +180,43 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
     context.videos_key = options.videos_key.clone();
     let context = Arc::new(context);
     let concurrency = options.concurrency;
-    let scenarios = if options.api == checkout::API {
-        let steps = checkout::steps();
-        scenarios::run(
-            features,
-            steps,
-            context.clone(),
-            available,
-            &filter,
-            concurrency,
-        )
-        .await
-    } else {
-        let steps = truora::steps();
-        scenarios::run(
-            features,
-            steps,
-            context.clone(),
-            available,
-            &filter,
-            concurrency,
-        )
-        .await
+    let scenarios = match options.api.as_str() {
+        checkout::API => {
+            let steps = checkout::steps();
+            scenarios::run(
+                features,
+                steps,
+                context.clone(),
+                available,
+                &filter,
+                concurrency,
+            )
+            .await
+        }
+        trustmatic::API => {
+            let steps = trustmatic::steps();
+            scenarios::run(
+                features,
+                steps,
+                context.clone(),
+                available,
+                &filter,
+                concurrency,
+            )
+            .await
+        }
+        _ => {
+            let steps = truora::steps();
+            scenarios::run(
+                features,
+                steps,
+                context.clone(),
+                available,
+                &filter,
+                concurrency,
+            )
+            .await
+        }
     };
     checkout::unsubscribe(&context).await;
     drop(context);
@@ -332,5 +368,24 @@ mod tests {
             no_features.contains("--features /nonexistent"),
             "{no_features}"
         );
+        let no_password = run(options(|o| o.api = trustmatic::API.into()))
+            .await
+            .unwrap_err();
+        assert!(no_password.contains("username:password"), "{no_password}");
+    }
+
+    #[test]
+    fn trustmatic_credentials_travel_as_basic() {
+        let scheme = key_scheme(trustmatic::API, "facesim:facesim").unwrap();
+        assert_eq!(
+            (scheme.header, scheme.prefix, scheme.key.as_str()),
+            ("Authorization", "Basic ", "ZmFjZXNpbTpmYWNlc2lt")
+        );
+        let checkout = key_scheme(checkout::API, "sk_sbox_x").unwrap();
+        assert_eq!(
+            (checkout.prefix, checkout.key.as_str()),
+            ("Bearer ", "sk_sbox_x")
+        );
+        assert!(key_scheme(trustmatic::API, ":password").is_err());
     }
 }

@@ -2,18 +2,12 @@
 //! path, headers, exact body) and answers 200, or 500 to the first delivery of a body that
 //! mentions a text it was told to refuse once, so that retries can be observed.
 
+use crate::local_http::{Answer, LocalServer, Received};
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full};
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper::StatusCode;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 /// The path deliveries are expected on.
 const PATH: &str = "/webhooks";
@@ -63,7 +57,7 @@ struct Log {
 pub struct Receiver {
     url: String,
     log: Arc<Mutex<Log>>,
-    server: JoinHandle<()>,
+    _server: LocalServer,
 }
 
 impl std::fmt::Debug for Receiver {
@@ -75,25 +69,15 @@ impl std::fmt::Debug for Receiver {
 impl Receiver {
     /// Starts a receiver on a free port of `127.0.0.1`.
     pub async fn start() -> std::io::Result<Receiver> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}{PATH}", listener.local_addr()?);
         let log = Arc::new(Mutex::new(Log::default()));
         let shared = log.clone();
-        let server = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let log = shared.clone();
-                let service = service_fn(move |request| receive(log.clone(), request));
-                tokio::spawn(async move {
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Ok(Receiver { url, log, server })
+        let server = LocalServer::start(move |request| receive(&shared, request)).await?;
+        let url = format!("{}{PATH}", server.base());
+        Ok(Receiver {
+            url,
+            log,
+            _server: server,
+        })
     }
 
     /// The URL to register.
@@ -133,54 +117,27 @@ impl Receiver {
     }
 }
 
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
-async fn receive(
-    log: Arc<Mutex<Log>>,
-    request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, hyper::Error> {
-    let method = request.method().as_str().to_string();
-    let path = request
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let headers = request
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            (name.as_str().to_string(), value)
-        })
-        .collect();
-    let body = request.into_body().collect().await?.to_bytes();
-    let status = {
-        let mut log = log.lock().expect("receiver log");
-        let text = String::from_utf8_lossy(&body).into_owned();
-        let refuse = log.refuse_once.iter().any(|t| text.contains(t.as_str()))
-            && log.refused.insert(body.clone());
-        let status = if refuse {
-            StatusCode::INTERNAL_SERVER_ERROR
-        } else {
-            StatusCode::OK
-        };
-        log.deliveries.push(Delivery {
-            method,
-            path,
-            headers,
-            body,
-            answered: status.as_u16(),
-            at: Instant::now(),
-        });
-        status
+/// Records a delivery and answers it: 500 to the first delivery of a body mentioning a text
+/// to refuse once, else 200.
+fn receive(log: &Mutex<Log>, request: Received) -> Answer {
+    let mut log = log.lock().expect("receiver log");
+    let text = String::from_utf8_lossy(&request.body).into_owned();
+    let refuse = log.refuse_once.iter().any(|t| text.contains(t.as_str()))
+        && log.refused.insert(request.body.clone());
+    let status = if refuse {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::OK
     };
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = status;
-    Ok(response)
+    log.deliveries.push(Delivery {
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body,
+        answered: status.as_u16(),
+        at: Instant::now(),
+    });
+    Answer::empty(status)
 }
 
 /// A receiver registered with a target: where deliveries arrive, and what they must carry.

@@ -1,6 +1,7 @@
 //! The suite itself: in front of facesim sits a proxy that breaks one contract on purpose
 //! (a required field dropped, a wrong enum value, a second enrollment or a conflicting attempt
-//! allowed, a wrong key accepted, a link to a page that does not exist). Each broken contract
+//! allowed, a wrong key accepted, a link to a page that does not exist, a score written as a
+//! float, a session id not repeated). Each broken contract
 //! must fail the run with a message that names the operation and the problem.
 
 mod self_support;
@@ -9,7 +10,7 @@ use facesim_conformance::outcome::{CaseResult, Status};
 use facesim_conformance::report::Verdict;
 use facesim_conformance::{run, Options, RunReport};
 use self_support::{facesim, proxy, shared_facesim, Fault, KEY, LIMITED_KEY};
-use self_support::{CHECKOUT_KEY, CHECKOUT_VIDEOS_KEY};
+use self_support::{CHECKOUT_KEY, CHECKOUT_VIDEOS_KEY, TRUSTMATIC_CREDENTIALS};
 use std::time::Duration;
 use tokio::sync::Mutex;
 
@@ -36,16 +37,44 @@ async fn run_through(fault: Fault) -> RunReport {
 /// Runs the Checkout scenarios and properties that `tags` selects (a few cases of each
 /// property) through a proxy breaking `fault`, in front of the file's shared facesim.
 async fn run_checkout_through(fault: Fault, tags: &str) -> RunReport {
+    run_api_through(fault, tags, |broken| {
+        let mut options = Options::new(
+            facesim_conformance::checkout::API,
+            &format!("{broken}/checkout"),
+            CHECKOUT_KEY,
+        );
+        options.second_key = Some(CHECKOUT_VIDEOS_KEY.into());
+        options.videos_key = Some(CHECKOUT_VIDEOS_KEY.into());
+        options
+    })
+    .await
+}
+
+/// Runs the Trustmatic scenarios and properties that `tags` selects through a proxy breaking
+/// `fault`, in front of the file's shared facesim.
+async fn run_trustmatic_through(fault: Fault, tags: &str) -> RunReport {
+    run_api_through(fault, tags, |broken| {
+        Options::new(
+            facesim_conformance::trustmatic::API,
+            &format!("{broken}/trustmatic"),
+            TRUSTMATIC_CREDENTIALS,
+        )
+    })
+    .await
+}
+
+/// Runs what `tags` selects of the API `options` (given the proxy's base) asks for, through a
+/// proxy breaking `fault`, with the shared facesim's control API and a few cases of each
+/// property.
+async fn run_api_through(
+    fault: Fault,
+    tags: &str,
+    options: impl FnOnce(&str) -> Options,
+) -> RunReport {
     let _one = ONE_RUN_AT_A_TIME.lock().await;
     let root = shared_facesim();
     let broken = proxy(root, fault).await;
-    let mut options = Options::new(
-        facesim_conformance::checkout::API,
-        &format!("{}/checkout", broken.base),
-        CHECKOUT_KEY,
-    );
-    options.second_key = Some(CHECKOUT_VIDEOS_KEY.into());
-    options.videos_key = Some(CHECKOUT_VIDEOS_KEY.into());
+    let mut options = options(&broken.base);
     options.control = Some(format!("{root}/_facesim"));
     options.tags = Some(tags.into());
     options.cases = 4;
@@ -230,4 +259,48 @@ async fn a_next_link_on_the_last_page_is_caught() {
     assert!(property.contains("the next link asks for"), "{property}");
     assert!(property.contains("curl "), "{property}");
     assert!(property.contains("FACESIM_PROPERTY_SEED="), "{property}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_score_written_as_a_float_is_caught() {
+    let report = run_trustmatic_through(Fault::ScoreAsFloat, "@verify or @property").await;
+    let message = failed_case(
+        &report,
+        "A selfie of the same person passes against the reference",
+    );
+    assert!(message.contains("POST /api/v1/face/verify"), "{message}");
+    assert!(message.contains("integer"), "{message}");
+    assert!(message.contains("curl"), "a reproduction: {message}");
+    let property = failed_case(
+        &report,
+        "the verification score reaches 27 exactly when the forced similarity reaches 0.70",
+    );
+    assert!(property.contains("not written as an integer"), "{property}");
+    assert!(property.contains("FACESIM_PROPERTY_SEED="), "{property}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_liveness_answer_without_has_error_is_caught() {
+    let report = run_trustmatic_through(Fault::DropField("hasError"), "@face-liveness").await;
+    let message = failed_case(&report, "A live face passes");
+    assert!(message.contains("POST /api/v1/face/liveness"), "{message}");
+    assert!(message.contains("hasError"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_id_that_is_not_repeated_is_caught() {
+    let report = run_trustmatic_through(
+        Fault::DropField("sessionId"),
+        "@document-liveness or @property",
+    )
+    .await;
+    let message = failed_case(&report, "A genuine front side passes");
+    assert!(
+        message.contains("POST /api/v1/document/liveness"),
+        "{message}"
+    );
+    assert!(message.contains("sessionId"), "{message}");
+    let property = failed_case(&report, "any session id is repeated exactly");
+    assert!(property.contains("sessionId"), "{property}");
+    assert!(property.contains("curl "), "{property}");
 }

@@ -13,7 +13,7 @@ mod request_steps;
 mod webhook_steps;
 pub mod world;
 
-use crate::scenarios::steps::{def, StepDef, Steps};
+use crate::scenarios::steps::{arg, def, docstring, StepDef, Steps};
 use cucumber::step::Context as Step;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -43,22 +43,9 @@ pub fn user_journey(target: &crate::target::Target) -> String {
 /// Where attempts send the applicant back.
 pub const REDIRECT_URL: &str = "https://example.com/facesim-conformance/back";
 
-/// Capture group `index` of a matched step ("" when it did not take part).
-fn arg(step: &Step, index: usize) -> String {
-    step.matches
-        .get(index)
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
-}
-
 /// Capture group `index`, or `None` when it is empty or did not take part.
 fn optional_arg(step: &Step, index: usize) -> Option<String> {
     Some(arg(step, index)).filter(|value| !value.is_empty())
-}
-
-/// The step's doc string (`"""` block).
-fn docstring(step: &Step) -> String {
-    step.step.docstring.clone().unwrap_or_default()
 }
 
 /// The expected response code of `… with <code>` (group `code`) or `… with no response

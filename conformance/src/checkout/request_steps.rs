@@ -1,5 +1,6 @@
 //! Steps about keys, raw requests, and what an answer must be.
 
+use super::world::field_mismatch;
 use super::world::{applicant_path, at, attempt_path, face_authentication_path, CheckoutWorld};
 use super::world::{Key, REQUEST_ID};
 use super::{arg, docstring, APPLICANTS, FACE_AUTHENTICATIONS};
@@ -170,16 +171,9 @@ fn answer_body(world: &CheckoutWorld) -> Value {
 }
 
 pub async fn field_is(world: &mut CheckoutWorld, step: Step) {
-    let (field, text) = (arg(&step, 1), arg(&step, 2));
-    let expected: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| world.fail(None, format!("{text} is not JSON: {e}")));
     let body = answer_body(world);
-    let shown = at(&body, &field);
-    if shown != Some(&expected) {
-        world.fail(
-            world.answers.last(),
-            format!("the answer's {field:?} is {shown:?}, expected {expected}"),
-        );
+    if let Some(problem) = field_mismatch(&body, &arg(&step, 1), &arg(&step, 2)) {
+        world.fail(world.answers.last(), problem);
     }
 }
 

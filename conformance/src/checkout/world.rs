@@ -5,7 +5,7 @@
 //! replay it with curl.
 
 use super::codes;
-use crate::scenarios::{Context, Exclusivity, SuiteWorld};
+use crate::scenarios::{sending, Context, Exclusivity, SuiteWorld};
 use crate::target::{Exchange, Request};
 use serde_json::Value;
 use std::fmt::Display;
@@ -93,15 +93,7 @@ impl CheckoutWorld {
 
     /// Fails the step: `message`, then the exchange and a curl command replaying it.
     pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        let mut text = message.to_string();
-        if let Some(exchange) = exchange {
-            let context = self.context();
-            text.push_str("\n  answer: ");
-            text.push_str(&exchange.summary());
-            text.push_str("\n  reproduce: ");
-            text.push_str(&exchange.request.curl_redacted(&context.secrets()));
-        }
-        std::panic::panic_any(text)
+        sending::fail(&self.context(), exchange, message)
     }
 
     /// The `Authorization` value the scenario's key stands for, if any.
@@ -176,24 +168,7 @@ impl CheckoutWorld {
     }
 
     async fn transmit(&self, request: Request, api: bool) -> Exchange {
-        let context = self.context();
-        let sent = if api {
-            context.target.send(request).await
-        } else {
-            context.target.send_link(request).await
-        };
-        match sent {
-            Ok(exchange) => exchange,
-            Err(error) => {
-                let secrets = context.secrets();
-                let redacted = secrets
-                    .iter()
-                    .fold(error.to_string(), |text, (secret, variable)| {
-                        text.replace(secret, &format!("${variable}"))
-                    });
-                self.fail(None, redacted)
-            }
-        }
+        sending::transmit(&self.context(), request, api).await
     }
 
     /// What every answer of the API must be besides its schema: a `Cko-Request-Id`, repeated
@@ -243,30 +218,17 @@ impl CheckoutWorld {
 
     /// The answer to the last action.
     pub fn answer(&self) -> Exchange {
-        match self.answers.last() {
-            Some(answer) => answer.clone(),
-            None => self.fail(
-                None,
-                "no request was sent yet: a `When` step must come first",
-            ),
-        }
+        sending::last_answer(&self.context(), &self.answers)
     }
 
     /// The JSON body of `exchange`; fails when it is not JSON.
     pub fn json(&self, exchange: &Exchange) -> Value {
-        exchange
-            .json()
-            .unwrap_or_else(|| self.fail(Some(exchange), "the answer is not JSON"))
+        sending::json(&self.context(), exchange)
     }
 
     /// Fails unless `exchange` answered `status`.
     pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        if exchange.status != status {
-            self.fail(
-                Some(exchange),
-                format!("{what}: expected status {status}, got {}", exchange.status),
-            );
-        }
+        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// `GET` a resource that must be answered with 200; answers the exchange and its body.
@@ -412,12 +374,7 @@ impl CheckoutWorld {
 
     /// The control API of the run; its steps are registered only when there is one.
     pub fn control_request(&self, method: &str, path: &str) -> Request {
-        self.context()
-            .target
-            .control
-            .as_ref()
-            .expect("control steps are registered only with a control API")
-            .request(method, path)
+        sending::control_request(&self.context(), method, path)
     }
 
     /// Sends a request to the control API; fails unless it answers `expected`.
@@ -462,6 +419,18 @@ pub fn at<'v>(value: &'v Value, dotted: &str) -> Option<&'v Value> {
     value.pointer(&pointer(dotted))
 }
 
+/// Why `body` does not hold the JSON `expected` (its text) at the dotted path `field`; `None`
+/// when it does.
+pub fn field_mismatch(body: &Value, field: &str, expected: &str) -> Option<String> {
+    let expected: Value = match serde_json::from_str(expected) {
+        Ok(value) => value,
+        Err(e) => return Some(format!("{expected} is not JSON: {e}")),
+    };
+    let shown = at(body, field);
+    (shown != Some(&expected))
+        .then(|| format!("the answer's {field:?} is {shown:?}, expected {expected}"))
+}
+
 /// A JSON pointer for a dotted path.
 pub fn pointer(dotted: &str) -> String {
     dotted
@@ -482,6 +451,12 @@ mod tests {
         assert_eq!(at(&body, "response_codes.0.code"), Some(&json!(1)));
         assert_eq!(at(&body, "missing"), None);
         assert_eq!(pointer("a/b.c"), "/a~1b/c");
+        assert_eq!(field_mismatch(&body, "response_codes.0.code", "1"), None);
+        let wrong = field_mismatch(&body, "_links.self.href", "\"x\"").unwrap();
+        assert!(wrong.contains("expected \"x\""), "{wrong}");
+        assert!(field_mismatch(&body, "missing", "x")
+            .unwrap()
+            .contains("not JSON"));
     }
 
     #[test]

@@ -79,7 +79,8 @@ impl fmt::Display for Expect {
 /// Checks what every answer must be: not a server error and, for a request to the API (not
 /// to a link it handed out), documented by the contract (status, content type, schema) with,
 /// for a 4xx, the vendor's error body (Truora: repeating the status; Checkout: repeating the
-/// `Cko-Request-Id` header, and no body at all for 401).
+/// `Cko-Request-Id` header, and no body at all for 401; Trustmatic: see
+/// [`crate::trustmatic::answers`]).
 pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), String> {
     if exchange.status >= 500 {
         return Err(format!("server error {}", exchange.status));
@@ -89,6 +90,9 @@ pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), Str
         .map_err(|violation| violation.to_string())?;
     if under_api && target.contract.name() == crate::checkout::API {
         return checkout_envelope(exchange);
+    }
+    if under_api && target.contract.name() == crate::trustmatic::API {
+        return crate::trustmatic::answers::check(exchange);
     }
     if under_api && exchange.status >= 400 {
         let body = exchange

@@ -1,5 +1,6 @@
-//! Properties checked with proptest against a target of the Truora Validations API or of
-//! Checkout.com face authentication: generated requests, valid and invalid, get documented
+//! Properties checked with proptest against a target of the Truora Validations API, of
+//! Checkout.com face authentication or of Trustmatic face verification and liveness:
+//! generated requests, valid and invalid, get documented
 //! answers (and the documented verdict); GETs are idempotent; pages partition what they list;
 //! random operation sequences follow a reference model of the documented state machine. Every
 //! property is one [`CaseResult`]; a failure carries the shrunk input, curl commands replaying
@@ -23,6 +24,7 @@ mod payload;
 mod resources;
 mod runner;
 mod sequences;
+mod trustmatic;
 mod uploads;
 mod validation_forms;
 
@@ -73,6 +75,7 @@ fn properties_of(api: &str) -> &'static [Property] {
     match api {
         "truora-validations" => TRUORA,
         crate::checkout::API => checkout::PROPERTIES,
+        crate::trustmatic::API => trustmatic::PROPERTIES,
         _ => &[],
     }
 }
@@ -148,7 +151,11 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_every_property_is_tagged_property() {
-        for api in ["truora-validations", crate::checkout::API] {
+        for api in [
+            "truora-validations",
+            crate::checkout::API,
+            crate::trustmatic::API,
+        ] {
             let names: std::collections::BTreeSet<&str> = list(api).map(|(name, _)| name).collect();
             assert_eq!(names.len(), properties_of(api).len(), "{api}");
             assert!(list(api).all(|(_, tags)| tags.first() == Some(&"property")));

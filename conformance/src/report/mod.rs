@@ -162,16 +162,16 @@ impl RunReport {
     }
 
     /// The shell variables curl commands read the keys from, with the option each stands
-    /// for.
+    /// for (Trustmatic's is the Base64 the Basic scheme sends).
     pub fn key_variables(&self) -> &'static [(&'static str, &'static str)] {
-        if self.api == crate::checkout::API {
-            &[
+        match self.api.as_str() {
+            crate::checkout::API => &[
                 ("$API_KEY", "--key"),
                 ("$SECOND_API_KEY", "--second-key"),
                 ("$VIDEOS_API_KEY", "--videos-key"),
-            ]
-        } else {
-            &[("$API_KEY", "--key"), ("$LIMITED_API_KEY", "--limited-key")]
+            ],
+            crate::trustmatic::API => &[("$API_KEY", "--key in Base64")],
+            _ => &[("$API_KEY", "--key"), ("$LIMITED_API_KEY", "--limited-key")],
         }
     }
 

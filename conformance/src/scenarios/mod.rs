@@ -8,6 +8,7 @@
 mod collector;
 #[cfg(test)]
 pub mod feature_checks;
+pub mod sending;
 pub mod steps;
 
 use crate::feature_files;

@@ -27,6 +27,8 @@ pub enum Needs {
     Control,
     /// A control API that drives captures and registers webhook receivers (`--control`).
     Driver,
+    /// A control API that forces the outcome of the next calls (`--control`).
+    Outcomes,
     /// A second API key without special permissions (`--limited-key`).
     LimitedKey,
     /// A key of a second account of the same service (`--second-key`).
@@ -42,6 +44,7 @@ impl Needs {
             Needs::Target => "needs nothing more",
             Needs::Control => "needs a control API to move the clock (--control)",
             Needs::Driver => "needs a control API to drive captures and webhooks (--control)",
+            Needs::Outcomes => "needs a control API to force outcomes (--control)",
             Needs::LimitedKey => "needs an API key without special permissions (--limited-key)",
             Needs::SecondKey => "needs a key of a second account (--second-key)",
             Needs::VideosKey => "needs a key of an account with videos enabled (--videos-key)",
@@ -67,7 +70,7 @@ impl Available {
     pub fn meets(self, needs: Needs) -> bool {
         match needs {
             Needs::Target => true,
-            Needs::Control | Needs::Driver => self.control,
+            Needs::Control | Needs::Driver | Needs::Outcomes => self.control,
             Needs::LimitedKey => self.limited_key,
             Needs::SecondKey => self.second_key,
             Needs::VideosKey => self.videos_key,
@@ -178,6 +181,19 @@ impl<W> Steps<W> {
             )),
         }
     }
+}
+
+/// Capture group `index` of a matched step ("" when it did not take part).
+pub fn arg(step: &step::Context, index: usize) -> String {
+    step.matches
+        .get(index)
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default()
+}
+
+/// The step's doc string (`"""` block), or "".
+pub fn docstring(step: &step::Context) -> String {
+    step.step.docstring.clone().unwrap_or_default()
 }
 
 /// A [`StepDef`] from its keywords, what it needs, its pattern and its async step function.

@@ -10,7 +10,7 @@ mod upload_steps;
 mod validation_steps;
 pub mod world;
 
-use crate::scenarios::steps::{def, StepDef, Steps};
+use crate::scenarios::steps::{arg, def, StepDef, Steps};
 use std::sync::OnceLock;
 pub use world::TruoraWorld;
 
@@ -22,14 +22,6 @@ pub const KEY_HEADER: &str = "Truora-API-Key";
 const FACE: &str = "face-recognition";
 const ENROLLMENTS: &str = "/v1/enrollments";
 const VALIDATIONS: &str = "/v1/validations";
-
-/// Capture group `index` of a matched step.
-fn arg(step: &cucumber::step::Context, index: usize) -> String {
-    step.matches
-        .get(index)
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default()
-}
 
 /// Every step definition of the Truora features.
 pub fn steps() -> &'static Steps<TruoraWorld> {

@@ -4,7 +4,7 @@
 //! replay it with curl.
 
 use crate::fixtures::Fixture;
-use crate::scenarios::{Context, Exclusivity, SuiteWorld};
+use crate::scenarios::{sending, Context, Exclusivity, SuiteWorld};
 use crate::target::{Exchange, Request};
 use cucumber::gherkin;
 use serde_json::Value;
@@ -73,15 +73,7 @@ impl TruoraWorld {
 
     /// Fails the step: `message`, then the exchange and a curl command replaying it.
     pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        let mut text = message.to_string();
-        if let Some(exchange) = exchange {
-            let context = self.context();
-            text.push_str("\n  answer: ");
-            text.push_str(&exchange.summary());
-            text.push_str("\n  reproduce: ");
-            text.push_str(&exchange.request.curl_redacted(&context.secrets()));
-        }
-        std::panic::panic_any(text)
+        sending::fail(&self.context(), exchange, message)
     }
 
     /// A request to an API path carrying the scenario's key.
@@ -112,22 +104,7 @@ impl TruoraWorld {
 
     async fn exchange(&mut self, request: Request, link: bool) -> Exchange {
         let context = self.context();
-        let sent = if link {
-            context.target.send_link(request).await
-        } else {
-            context.target.send(request).await
-        };
-        let exchange = match sent {
-            Ok(exchange) => exchange,
-            Err(error) => {
-                let error = error.to_string();
-                let secrets = context.secrets();
-                let redacted = secrets.iter().fold(error, |text, (secret, variable)| {
-                    text.replace(secret, &format!("${variable}"))
-                });
-                self.fail(None, redacted)
-            }
-        };
+        let exchange = sending::transmit(&context, request, !link).await;
         if let Err(violation) = exchange.check(context.target.contract) {
             self.fail(
                 Some(&exchange),
@@ -164,19 +141,12 @@ impl TruoraWorld {
 
     /// The JSON body of `exchange`; fails when it is not JSON.
     pub fn json(&self, exchange: &Exchange) -> Value {
-        exchange
-            .json()
-            .unwrap_or_else(|| self.fail(Some(exchange), "the answer is not JSON"))
+        sending::json(&self.context(), exchange)
     }
 
     /// Fails unless `exchange` answered `status`.
     pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        if exchange.status != status {
-            self.fail(
-                Some(exchange),
-                format!("{what}: expected status {status}, got {}", exchange.status),
-            );
-        }
+        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// The account; fails when the scenario has none yet.

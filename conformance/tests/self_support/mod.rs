@@ -22,6 +22,8 @@ pub const LIMITED_KEY: &str = "truora-sim-key-limited";
 pub const CHECKOUT_KEY: &str = "sk_sbox_facesimsandboxsecretkeyaaaa";
 /// The secret key of facesim's second Checkout account, with videos enabled.
 pub const CHECKOUT_VIDEOS_KEY: &str = "sk_sbox_facesimvideosenabledkeyaaaa";
+/// The username and password of facesim's Trustmatic user.
+pub const TRUSTMATIC_CREDENTIALS: &str = "facesim:facesim";
 
 /// A server on a real socket; dropping it stops the server.
 pub struct Running {
@@ -99,6 +101,8 @@ pub enum Fault {
     AcceptConflictingAttempt,
     /// Adds a `next` link to every Checkout page of attempts that has none.
     NextLinkOnLastPage,
+    /// Writes every integer `score` of a 200 JSON object as a float (`99` as `99.0`).
+    ScoreAsFloat,
 }
 
 struct Proxy {
@@ -313,6 +317,12 @@ impl Proxy {
                     object.insert(field.to_string(), Value::String(to.to_string()));
                 }
             }
+            Fault::ScoreAsFloat => match object.get("score").and_then(Value::as_u64) {
+                Some(score) => {
+                    object.insert("score".into(), Value::from(score as f64));
+                }
+                None => return,
+            },
             Fault::AcceptSecondEnrollment
             | Fault::AcceptAnyKey
             | Fault::AcceptConflictingAttempt => return,

@@ -9,7 +9,7 @@ mod face_authentication_requests;
 mod model;
 mod pagination;
 mod reads;
-mod requests;
+pub(super) mod requests;
 mod resources;
 mod sequences;
 

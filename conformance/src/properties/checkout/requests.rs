@@ -88,7 +88,7 @@ pub(super) fn field(
 
 /// How a JSON body travels.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Encoding {
+pub(in crate::properties) enum Encoding {
     /// `application/json`, as documented.
     Json,
     /// `application/json; charset=utf-8`.
@@ -109,7 +109,7 @@ pub(super) enum Encoding {
 const OVERSIZED_PADDING: usize = 1024 * 1024 + 1;
 
 /// Mostly plain JSON.
-pub(super) fn encoding() -> impl Strategy<Value = Encoding> + Clone {
+pub(in crate::properties) fn encoding() -> impl Strategy<Value = Encoding> + Clone {
     prop_oneof![
         24 => Just(Encoding::Json),
         1 => Just(Encoding::JsonWithCharset),
@@ -122,8 +122,8 @@ pub(super) fn encoding() -> impl Strategy<Value = Encoding> + Clone {
 }
 
 impl Encoding {
-    /// The answer the encoding alone deserves, when it is refused.
-    pub fn refusal(&self) -> Option<Outcome> {
+    /// The answer the encoding alone deserves from Checkout, when it is refused.
+    pub(super) fn refusal(&self) -> Option<Outcome> {
         match self {
             Encoding::Json | Encoding::JsonWithCharset => None,
             Encoding::TextPlain | Encoding::Untyped => {
