@@ -3,7 +3,8 @@
 use clap::{Args, Parser, Subcommand};
 use facesim::config::Config;
 use facesim::media::{
-    DeterministicMatcher, FaceCount, FixtureFormat, FixtureSpec, Liveness, Marker,
+    DeterministicMatcher, FaceCount, FixtureFormat, FixtureSpec, Liveness, Marker, Matcher,
+    ModelFiles, ModelMatcher,
 };
 use facesim::state::App;
 use std::io::{IsTerminal, Write};
@@ -44,6 +45,38 @@ struct ServeArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1)]
     #[arg(require_equals = true, default_missing_value = "true")]
     strict: Option<bool>,
+    /// The face matcher: `deterministic` (picture markers decide) or `model` (YuNet and SFace
+    /// through ONNX Runtime; install the runtime once with models/install-onnxruntime.sh).
+    #[arg(long, value_enum, default_value_t = MatcherChoice::Deterministic)]
+    matcher: MatcherChoice,
+}
+
+/// The face matchers `serve` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MatcherChoice {
+    /// Picture markers choose every outcome; no model is needed.
+    Deterministic,
+    /// Real face detection and recognition (ONNX Runtime).
+    Model,
+}
+
+/// The models, built into the binary so that `--matcher model` needs only the runtime library.
+const MODELS: ModelFiles<'static> = ModelFiles {
+    detector: include_bytes!("../../models/yunet_2023mar.onnx"),
+    recognizer: include_bytes!("../../models/sface_2021dec_int8bq.onnx"),
+};
+
+/// The matcher `choice` names, or why it cannot start.
+fn matcher(choice: MatcherChoice) -> Result<Arc<dyn Matcher>, String> {
+    match choice {
+        MatcherChoice::Deterministic => Ok(Arc::new(DeterministicMatcher)),
+        MatcherChoice::Model => {
+            let library = facesim::media::model::runtime::library_path();
+            let model = ModelMatcher::load(&library, MODELS)?;
+            tracing::info!(library = %library.display(), "model matcher loaded (YuNet 2023mar, SFace 2021dec)");
+            Ok(Arc::new(model))
+        }
+    }
 }
 
 #[derive(Args)]
@@ -104,6 +137,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    let matcher = match matcher(args.matcher) {
+        Ok(m) => m,
+        Err(e) => return fail(format!("--matcher model cannot start: {e}")),
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => return fail(format!("cannot start the runtime: {e}")),
@@ -128,8 +165,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         let public_url = facesim::server::public_url(configured, bound);
         println!("facesim listening on http://{bound}");
         let _ = std::io::stdout().flush();
-        tracing::info!(%public_url, "serving");
-        let app = Arc::new(App::new(config, public_url, Arc::new(DeterministicMatcher)));
+        tracing::info!(%public_url, matcher = matcher.name(), "serving");
+        let app = Arc::new(App::new(config, public_url, matcher));
         match facesim::server::serve(listener, app, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),

@@ -52,8 +52,8 @@ impl Matcher for Preanalyzed {
         }
     }
 
-    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis) -> f64 {
-        self.inner.similarity(probe, reference)
+    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis, threshold: f64) -> f64 {
+        self.inner.similarity(probe, reference, threshold)
     }
 }
 
@@ -75,8 +75,13 @@ mod tests {
             self.0.fetch_add(1, Ordering::SeqCst);
             DeterministicMatcher.analyze(bytes, allow_video)
         }
-        fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis) -> f64 {
-            DeterministicMatcher.similarity(probe, reference)
+        fn similarity(
+            &self,
+            probe: &FaceAnalysis,
+            reference: &FaceAnalysis,
+            threshold: f64,
+        ) -> f64 {
+            DeterministicMatcher.similarity(probe, reference, threshold)
         }
     }
 

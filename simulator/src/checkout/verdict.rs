@@ -56,7 +56,7 @@ pub fn judge(
         return verdict(Outcome::Declined(ResponseCode::KNOWN_FRAUDULENT_FACE));
     }
     let becomes_reference = reference.is_none();
-    let score = matcher.similarity(selfie, reference.unwrap_or(selfie));
+    let score = matcher.similarity(selfie, reference.unwrap_or(selfie), threshold);
     if score < threshold {
         return verdict(Outcome::Declined(ResponseCode::FACE_FACE_MISMATCH));
     }

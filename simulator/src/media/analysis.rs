@@ -38,6 +38,8 @@ pub struct FaceAnalysis {
     pub digest: [u8; 32],
     /// The marker, when the upload carries one.
     pub marker: Option<Marker>,
+    /// The L2-normalised embedding of the largest face (model matcher only).
+    pub embedding: Option<std::sync::Arc<[f32]>>,
 }
 
 /// Why an upload could not be analysed.
@@ -64,16 +66,24 @@ pub enum AnalysisError {
     /// The marker is present but invalid.
     #[error(transparent)]
     BadMarker(MarkerError),
+    /// The matcher itself failed (a model that did not run).
+    #[error("the face matcher failed: {detail}")]
+    Failed {
+        /// What went wrong.
+        detail: String,
+    },
 }
 
-/// What the server asks of a face matcher; a later ONNX model matcher implements the same trait.
+/// What the server asks of a face matcher: the deterministic matcher and the ONNX model matcher.
 pub trait Matcher: Send + Sync + 'static {
     /// Short name of the matcher, e.g. for logs.
     fn name(&self) -> &'static str;
     /// Decode and inspect one upload. `allow_video`: whether a video is acceptable here (else a video => Unsupported).
     fn analyze(&self, bytes: &[u8], allow_video: bool) -> Result<FaceAnalysis, AnalysisError>;
-    /// Similarity in 0..=1 of a probe against a reference.
-    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis) -> f64;
+    /// Similarity in 0..=1 of a probe against a reference, on a scale where the matcher's own
+    /// accept point falls on `threshold` (the calling vendor's default threshold): a matcher
+    /// with an operating point maps it there; the deterministic matcher's scores need no mapping.
+    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis, threshold: f64) -> f64;
 }
 
 /// A matcher that sees exactly what the markers say and scores by hashing:
@@ -103,16 +113,16 @@ impl Matcher for DeterministicMatcher {
         Ok(from_marker(kind, width, height, digest, marker))
     }
 
-    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis) -> f64 {
-        round4(score(probe, reference))
+    fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis, _threshold: f64) -> f64 {
+        // A forced score is the tester's exact value; derived ones have 4 decimals.
+        probe
+            .forced_similarity
+            .unwrap_or_else(|| round4(score(probe, reference)))
     }
 }
 
-/// The unrounded deterministic score.
+/// The unrounded deterministic score of two pictures (a forced score aside).
 fn score(probe: &FaceAnalysis, reference: &FaceAnalysis) -> f64 {
-    if let Some(forced) = probe.forced_similarity {
-        return forced;
-    }
     if probe.faces == FaceCount::None || reference.faces == FaceCount::None {
         return 0.0;
     }
@@ -166,6 +176,7 @@ fn from_marker(
             .unwrap_or_else(|| format!("px-{}", &hex::encode(digest)[..16])),
         digest,
         marker,
+        embedding: None,
     }
 }
 
@@ -184,6 +195,12 @@ fn image_format(kind: MediaKind) -> Option<ImageFormat> {
 
 /// Decodes a picture within the limits and hashes its RGBA8 pixels.
 fn decode_and_hash(kind: MediaKind, bytes: &[u8]) -> Result<(u32, u32, [u8; 32]), AnalysisError> {
+    let image = decode(kind, bytes)?;
+    Ok((image.width(), image.height(), rgba8_digest(&image)))
+}
+
+/// Decodes a picture of a sniffed kind within the decoding limits.
+pub fn decode(kind: MediaKind, bytes: &[u8]) -> Result<DynamicImage, AnalysisError> {
     let format = image_format(kind).ok_or(AnalysisError::Unsupported { kind })?;
     if !format.reading_enabled() {
         return Err(AnalysisError::Unsupported { kind });
@@ -203,8 +220,7 @@ fn decode_and_hash(kind: MediaKind, bytes: &[u8]) -> Result<(u32, u32, [u8; 32])
             MAX_DECODE_BYTES >> 20
         )));
     }
-    let image = DynamicImage::from_decoder(decoder).map_err(|e| corrupt(describe(e)))?;
-    Ok((width, height, rgba8_digest(&image)))
+    DynamicImage::from_decoder(decoder).map_err(|e| corrupt(describe(e)))
 }
 
 /// SHA-256 of the pixels as RGBA8, converting a band of rows at a time.
@@ -344,8 +360,8 @@ mod tests {
         assert_eq!(M.analyze(&bytes, false).unwrap(), a);
         let other = M.analyze(&spec("", FixtureFormat::Png, 10), false).unwrap();
         assert_ne!(other.subject, a.subject);
-        assert_eq!(M.similarity(&a, &a), 1.0);
-        assert!(M.similarity(&a, &other) <= 0.3);
+        assert_eq!(M.similarity(&a, &a, 0.7), 1.0);
+        assert!(M.similarity(&a, &other, 0.7) <= 0.3);
     }
 
     #[test]
@@ -384,22 +400,22 @@ mod tests {
         let bob = analyze("subject=bob", FixtureFormat::Png, 0);
         let video = analyze("subject=alice", FixtureFormat::Mp4, 0);
         for a in &alice {
-            assert_eq!(M.similarity(a, a), 1.0);
+            assert_eq!(M.similarity(a, a, 0.7), 1.0);
             for b in alice.iter().chain([&alice_jpeg, &video]) {
-                let s = M.similarity(a, b);
+                let s = M.similarity(a, b, 0.7);
                 if a.digest != b.digest {
                     assert!((0.9..1.0).contains(&s), "{s}");
                 }
-                assert_eq!(s, M.similarity(b, a));
+                assert_eq!(s, M.similarity(b, a, 0.7));
                 assert_eq!(s, (s * 10_000.0).round() / 10_000.0);
             }
-            let s = M.similarity(a, &bob);
+            let s = M.similarity(a, &bob, 0.7);
             assert!((0.0..=0.3).contains(&s), "{s}");
-            assert_eq!(s, M.similarity(&bob, a));
+            assert_eq!(s, M.similarity(&bob, a, 0.7));
         }
         let distinct: std::collections::BTreeSet<u64> = alice[1..]
             .iter()
-            .map(|b| (M.similarity(&alice[0], b) * 1e4) as u64)
+            .map(|b| (M.similarity(&alice[0], b, 0.7) * 1e4) as u64)
             .collect();
         assert!(distinct.len() > 1, "scores should vary between pictures");
     }
@@ -408,13 +424,13 @@ mod tests {
     fn forced_similarity_and_missing_faces() {
         let reference = analyze("subject=alice", FixtureFormat::Png, 0);
         let forced = analyze("subject=alice;similarity=0.2", FixtureFormat::Jpeg, 3);
-        assert_eq!(M.similarity(&forced, &reference), 0.2);
-        assert!(M.similarity(&reference, &forced) >= 0.9);
+        assert_eq!(M.similarity(&forced, &reference, 0.7), 0.2);
+        assert!(M.similarity(&reference, &forced, 0.7) >= 0.9);
         let none = analyze("subject=alice;face=none", FixtureFormat::Png, 0);
-        assert_eq!(M.similarity(&none, &reference), 0.0);
-        assert_eq!(M.similarity(&reference, &none), 0.0);
+        assert_eq!(M.similarity(&none, &reference, 0.7), 0.0);
+        assert_eq!(M.similarity(&reference, &none, 0.7), 0.0);
         let forced_none = analyze("face=none;similarity=0.7", FixtureFormat::Png, 0);
-        assert_eq!(M.similarity(&forced_none, &reference), 0.7);
+        assert_eq!(M.similarity(&forced_none, &reference, 0.7), 0.7);
     }
 
     #[test]

@@ -12,11 +12,13 @@ pub mod analysis;
 pub mod fixture;
 pub mod kind;
 pub mod marker;
+pub mod model;
 
-pub use analysis::{AnalysisError, DeterministicMatcher, FaceAnalysis, Matcher};
+pub use analysis::{decode, AnalysisError, DeterministicMatcher, FaceAnalysis, Matcher};
 pub use fixture::{render, FixtureFormat, FixtureSpec, ParseFixtureFormatError};
 pub use kind::MediaKind;
 pub use marker::{read_marker, FaceCount, Liveness, Marker, MarkerError};
+pub use model::{ModelFiles, ModelMatcher};
 
 /// Deterministic junk for robustness tests.
 #[cfg(test)]

@@ -229,6 +229,10 @@ fn forced_system_error(a: &FaceAnalysis) -> bool {
 fn rejected_upload(error: &AnalysisError) -> Option<TruoraError> {
     match error {
         AnalysisError::Unsupported { .. } => None,
+        AnalysisError::Failed { detail } => {
+            tracing::error!(%detail, "the face matcher failed");
+            Some(TruoraError::internal("The file could not be analysed"))
+        }
         other => Some(TruoraError::bad_request(format!(
             "The file could not be processed: {other}"
         ))),
@@ -794,7 +798,7 @@ pub fn judge(
         }
     }
     if wants(Subvalidation::Similarity) {
-        let score = reference.map_or(0.0, |r| matcher.similarity(probe, r));
+        let score = reference.map_or(0.0, |r| matcher.similarity(probe, r, DEFAULT_THRESHOLD));
         let pass = score >= req.threshold;
         checks.similarity_status = Some(status(pass));
         checks.confidence_score = Some(score);

@@ -85,7 +85,7 @@ pub fn face_verify(
     if reference.faces == FaceCount::None {
         return failed(ErrorCode::ReferenceFaceNotFound, "no face in the reference");
     }
-    let similarity = matcher.similarity(&probe, &reference);
+    let similarity = matcher.similarity(&probe, &reference, match_similarity);
     Verdict::Scored(Score::Points(verify_score(similarity, match_similarity)))
 }
 
@@ -202,7 +202,7 @@ fn forced_liveness(analysis: &FaceAnalysis) -> Result<Option<f64>, String> {
         return Ok(None);
     };
     match value.parse::<f64>() {
-        Ok(x) if (0.0..=1.0).contains(&x) => Ok(Some(x)),
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(Some((x * 1e7).round() / 1e7)),
         _ => Err(format!(
             "facesim marker: `liveness_score={value}` is invalid, liveness_score must be a number from 0 to 1"
         )),

@@ -5,11 +5,12 @@
 use super::auth;
 use super::check::{self, Picture, Verdict};
 use super::error::Refusal;
-use super::model::Operation;
+use super::model::{ErrorCode, Operation};
 use super::picture::{self, Source};
 use super::request::{self, Request};
 use super::views::verdict_body;
 use crate::body::{media_type, read_limited};
+use crate::media::AnalysisError;
 use crate::state::App;
 use axum::body::Body;
 use axum::extract::{OriginalUri, State};
@@ -138,19 +139,18 @@ async fn judge(operation: Operation, app: &Arc<App>, request: &Request) -> Verdi
     }
     let app = app.clone();
     let judged = tokio::task::spawn_blocking(move || {
-        let pictures: Vec<(&'static str, Option<Picture>)> = loaded
-            .into_iter()
-            .map(|(name, bytes)| {
-                let picture = bytes.map(|b| {
-                    b.and_then(|b| {
-                        app.matcher
-                            .analyze(&b, false)
-                            .map_err(|e| format!("{name}: {e}"))
-                    })
-                });
-                (name, picture)
-            })
-            .collect();
+        let mut pictures: Vec<(&'static str, Option<Picture>)> = Vec::new();
+        for (name, bytes) in loaded {
+            let picture = match bytes {
+                None => None,
+                Some(Err(why)) => Some(Err(why)),
+                Some(Ok(bytes)) => match app.matcher.analyze(&bytes, false) {
+                    Err(AnalysisError::Failed { detail }) => return matcher_failed(&detail),
+                    analysed => Some(analysed.map_err(|e| format!("{name}: {e}"))),
+                },
+            };
+            pictures.push((name, picture));
+        }
         check::judge(
             operation,
             pictures,
@@ -159,13 +159,16 @@ async fn judge(operation: Operation, app: &Arc<App>, request: &Request) -> Verdi
         )
     })
     .await;
-    judged.unwrap_or_else(|_| {
-        tracing::error!(%operation, "the check of the pictures panicked");
-        Verdict::Failed {
-            code: super::model::ErrorCode::InternalError,
-            detail: "the check of the pictures failed inside facesim".into(),
-        }
-    })
+    judged.unwrap_or_else(|_| matcher_failed("the check of the pictures panicked"))
+}
+
+/// `INTERNAL_ERROR` for a matcher that failed (logged).
+fn matcher_failed(detail: &str) -> Verdict {
+    tracing::error!(%detail, "the face matcher failed");
+    Verdict::Failed {
+        code: ErrorCode::InternalError,
+        detail: format!("the face matcher failed inside facesim: {detail}"),
+    }
 }
 
 /// The bytes of one picture field, or why there are none.

@@ -180,16 +180,22 @@ impl Sim {
         Sim::serve(Config::parse(text).expect("valid configuration")).await
     }
 
-    async fn serve(mut config: Config) -> Sim {
+    /// A simulator with the default configuration and `matcher`.
+    pub async fn with_matcher(matcher: Arc<dyn facesim::media::Matcher>) -> Sim {
+        let config = Config::load(None).expect("the embedded configuration loads");
+        Sim::serve_with(config, matcher).await
+    }
+
+    async fn serve(config: Config) -> Sim {
+        Sim::serve_with(config, Arc::new(DeterministicMatcher)).await
+    }
+
+    async fn serve_with(mut config: Config, matcher: Arc<dyn facesim::media::Matcher>) -> Sim {
         config.server.strict = true;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
         let base = facesim::server::public_url(None, addr);
-        let app = Arc::new(App::new(
-            config,
-            base.clone(),
-            Arc::new(DeterministicMatcher),
-        ));
+        let app = Arc::new(App::new(config, base.clone(), matcher));
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(facesim::server::serve(listener, app.clone(), async move {
             let _ = stopped.await;
