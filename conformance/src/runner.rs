@@ -180,43 +180,24 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
     context.videos_key = options.videos_key.clone();
     let context = Arc::new(context);
     let concurrency = options.concurrency;
+    // One call per API: each API's steps drive a world of its own type.
+    macro_rules! run_scenarios {
+        ($steps:expr) => {
+            scenarios::run(
+                features,
+                $steps,
+                context.clone(),
+                available,
+                &filter,
+                concurrency,
+            )
+            .await
+        };
+    }
     let scenarios = match options.api.as_str() {
-        checkout::API => {
-            let steps = checkout::steps();
-            scenarios::run(
-                features,
-                steps,
-                context.clone(),
-                available,
-                &filter,
-                concurrency,
-            )
-            .await
-        }
-        trustmatic::API => {
-            let steps = trustmatic::steps();
-            scenarios::run(
-                features,
-                steps,
-                context.clone(),
-                available,
-                &filter,
-                concurrency,
-            )
-            .await
-        }
-        _ => {
-            let steps = truora::steps();
-            scenarios::run(
-                features,
-                steps,
-                context.clone(),
-                available,
-                &filter,
-                concurrency,
-            )
-            .await
-        }
+        checkout::API => run_scenarios!(checkout::steps()),
+        trustmatic::API => run_scenarios!(trustmatic::steps()),
+        _ => run_scenarios!(truora::steps()),
     };
     checkout::unsubscribe(&context).await;
     drop(context);

@@ -9,13 +9,9 @@ mod self_support;
 use facesim_conformance::outcome::{CaseResult, Status};
 use facesim_conformance::report::Verdict;
 use facesim_conformance::{run, Options, RunReport};
-use self_support::{facesim, proxy, shared_facesim, Fault, KEY, LIMITED_KEY};
+use self_support::{facesim, proxy, shared_facesim, Fault, KEY, LIMITED_KEY, ONE_RUN_AT_A_TIME};
 use self_support::{CHECKOUT_KEY, CHECKOUT_VIDEOS_KEY, TRUSTMATIC_CREDENTIALS};
 use std::time::Duration;
-use tokio::sync::Mutex;
-
-/// Runs share the process-wide panic hook cucumber swaps while it runs: one at a time.
-static ONE_RUN_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// Runs the whole suite (scenarios and a few cases of every property) through a proxy
 /// breaking `fault`.

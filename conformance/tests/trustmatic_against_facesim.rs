@@ -10,25 +10,12 @@ use facesim_conformance::feature_files;
 use facesim_conformance::outcome::{Kind, Status};
 use facesim_conformance::report::Verdict;
 use facesim_conformance::trustmatic::API;
-use facesim_conformance::{run, Options, RunReport};
-use self_support::{shared_facesim, TRUSTMATIC_CREDENTIALS};
-use tokio::sync::Mutex;
-
-/// Runs share the process-wide panic hook cucumber swaps while it runs: one at a time.
-static ONE_RUN_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+use facesim_conformance::{run, Options};
+use self_support::{not_passed, shared_facesim, ONE_RUN_AT_A_TIME, TRUSTMATIC_CREDENTIALS};
 
 fn options() -> Options {
     let root = shared_facesim();
     Options::new(API, &format!("{root}/trustmatic"), TRUSTMATIC_CREDENTIALS)
-}
-
-fn not_passed(report: &RunReport) -> Vec<String> {
-    report
-        .results
-        .iter()
-        .filter(|r| !matches!(r.status, Status::Passed))
-        .map(|r| format!("[{}] {}", r.group, r.name))
-        .collect()
 }
 
 /// How many embedded scenarios carry `tag`, and how many there are in all.

@@ -5,7 +5,7 @@
 //! replay it with curl.
 
 use super::codes;
-use crate::scenarios::{sending, Context, Exclusivity, SuiteWorld};
+use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use serde_json::Value;
 use std::fmt::Display;
@@ -61,23 +61,7 @@ pub struct CheckoutWorld {
     pub asset_links: Vec<String>,
 }
 
-impl cucumber::World for CheckoutWorld {
-    type Error = std::convert::Infallible;
-
-    async fn new() -> Result<Self, Self::Error> {
-        Ok(CheckoutWorld::default())
-    }
-}
-
-impl SuiteWorld for CheckoutWorld {
-    fn attach(&mut self, context: Arc<Context>) {
-        self.context = Some(context);
-    }
-
-    fn exclusivity(&mut self) -> &mut Option<Exclusivity> {
-        &mut self.exclusivity
-    }
-}
+crate::suite_world!(CheckoutWorld);
 
 /// Statuses that change without a request: the capture of an opened attempt (the sandbox
 /// completes it on its own) and the checks.

@@ -95,3 +95,40 @@ pub fn assert_quoted_files_are_fixtures(api: &str) {
         }
     }
 }
+
+/// The tests every API's features share, in that API's `tests` module (which sees its
+/// `API`, `steps()` and `definitions()` as `super::…`); `$longest` is the longest scenario name
+/// allowed.
+#[macro_export]
+macro_rules! feature_check_tests {
+    ($longest:expr) => {
+        #[test]
+        fn every_step_has_exactly_one_definition() {
+            $crate::scenarios::feature_checks::assert_every_step_has_one_definition(
+                super::API,
+                super::steps(),
+            );
+        }
+
+        #[test]
+        fn every_definition_is_used() {
+            $crate::scenarios::feature_checks::assert_every_definition_is_used(
+                super::API,
+                &super::definitions(),
+            );
+        }
+
+        #[test]
+        fn scenario_names_are_unique() {
+            $crate::scenarios::feature_checks::assert_scenario_names_are_unique(
+                super::API,
+                $longest,
+            );
+        }
+
+        #[test]
+        fn every_quoted_file_is_in_the_fixture_catalogue() {
+            $crate::scenarios::feature_checks::assert_quoted_files_are_fixtures(super::API);
+        }
+    };
+}

@@ -127,6 +127,31 @@ pub struct Exclusivity {
     _alone: Option<OwnedRwLockWriteGuard<()>>,
 }
 
+/// Makes `$world` (a `Default` struct with `context: Option<Arc<Context>>` and
+/// `exclusivity: Option<Exclusivity>` fields) a cucumber world the scenario runner can use.
+#[macro_export]
+macro_rules! suite_world {
+    ($world:ty) => {
+        impl cucumber::World for $world {
+            type Error = std::convert::Infallible;
+
+            async fn new() -> Result<Self, Self::Error> {
+                Ok(<$world>::default())
+            }
+        }
+
+        impl $crate::scenarios::SuiteWorld for $world {
+            fn attach(&mut self, context: std::sync::Arc<$crate::scenarios::Context>) {
+                self.context = Some(context);
+            }
+
+            fn exclusivity(&mut self) -> &mut Option<$crate::scenarios::Exclusivity> {
+                &mut self.exclusivity
+            }
+        }
+    };
+}
+
 /// What the scenario runner needs from an API's world.
 pub trait SuiteWorld: cucumber::World + fmt::Debug {
     /// Hands a new world the run's context.

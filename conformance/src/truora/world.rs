@@ -4,7 +4,7 @@
 //! replay it with curl.
 
 use crate::fixtures::Fixture;
-use crate::scenarios::{sending, Context, Exclusivity, SuiteWorld};
+use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use cucumber::gherkin;
 use serde_json::Value;
@@ -45,23 +45,7 @@ pub struct TruoraWorld {
     pub details: Option<Value>,
 }
 
-impl cucumber::World for TruoraWorld {
-    type Error = std::convert::Infallible;
-
-    async fn new() -> Result<Self, Self::Error> {
-        Ok(TruoraWorld::default())
-    }
-}
-
-impl SuiteWorld for TruoraWorld {
-    fn attach(&mut self, context: Arc<Context>) {
-        self.context = Some(context);
-    }
-
-    fn exclusivity(&mut self) -> &mut Option<Exclusivity> {
-        &mut self.exclusivity
-    }
-}
+crate::suite_world!(TruoraWorld);
 
 impl TruoraWorld {
     /// The run's context.

@@ -8,25 +8,7 @@ use crate::scenarios::feature_checks;
 use crate::scenarios::steps::{Lookup, Needs};
 use cucumber::gherkin;
 
-#[test]
-fn every_step_has_exactly_one_definition() {
-    feature_checks::assert_every_step_has_one_definition(super::API, steps());
-}
-
-#[test]
-fn every_definition_is_used() {
-    feature_checks::assert_every_definition_is_used(super::API, &super::definitions());
-}
-
-#[test]
-fn scenario_names_are_unique() {
-    feature_checks::assert_scenario_names_are_unique(super::API, 150);
-}
-
-#[test]
-fn every_quoted_file_is_in_the_fixture_catalogue() {
-    feature_checks::assert_quoted_files_are_fixtures(super::API);
-}
+crate::feature_check_tests!(150);
 
 /// Every step of a scenario, its feature's background first.
 fn every_step<'f>(

@@ -8,7 +8,7 @@ use super::endpoint::Endpoint;
 use super::picture_host::PictureHost;
 use super::pictures::{self, Form, Picture};
 use crate::checkout::body;
-use crate::scenarios::{sending, Context, Exclusivity, SuiteWorld};
+use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -46,23 +46,7 @@ pub struct TrustmaticWorld {
     pub control_answer: Option<Exchange>,
 }
 
-impl cucumber::World for TrustmaticWorld {
-    type Error = std::convert::Infallible;
-
-    async fn new() -> Result<Self, Self::Error> {
-        Ok(TrustmaticWorld::default())
-    }
-}
-
-impl SuiteWorld for TrustmaticWorld {
-    fn attach(&mut self, context: Arc<Context>) {
-        self.context = Some(context);
-    }
-
-    fn exclusivity(&mut self) -> &mut Option<Exclusivity> {
-        &mut self.exclusivity
-    }
-}
+crate::suite_world!(TrustmaticWorld);
 
 /// A session id shaped like the documents' UUIDs, made from a name unique to the run.
 fn session_id_from(unique: &str) -> String {

@@ -330,3 +330,17 @@ impl Proxy {
         answer.body = Value::Object(object).to_string().into_bytes();
     }
 }
+
+/// Runs share the process-wide panic hook cucumber swaps while it runs: one at a time.
+pub static ONE_RUN_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Every case of `report` that did not pass, as `[group] name`.
+#[allow(dead_code)] // the self-fault tests look at failures instead
+pub fn not_passed(report: &facesim_conformance::RunReport) -> Vec<String> {
+    report
+        .results
+        .iter()
+        .filter(|r| !matches!(r.status, facesim_conformance::outcome::Status::Passed))
+        .map(|r| format!("[{}] {}", r.group, r.name))
+        .collect()
+}
