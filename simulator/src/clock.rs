@@ -27,6 +27,21 @@ impl Clock {
         self.offset_ms.fetch_add(ms, Ordering::SeqCst);
     }
 
+    /// Moves the clock forward until it reads `at` (rounded up to the next millisecond); a time
+    /// the clock has already passed leaves it alone.
+    pub fn advance_to(&self, at: DateTime<Utc>) {
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |current| {
+                let wanted = at - Utc::now();
+                let mut ms = wanted.num_milliseconds();
+                if Duration::milliseconds(ms) < wanted {
+                    ms += 1;
+                }
+                (ms > current).then_some(ms)
+            });
+    }
+
     /// Returns the clock to real time.
     pub fn reset(&self) {
         self.offset_ms.store(0, Ordering::SeqCst);
@@ -48,5 +63,17 @@ mod tests {
         assert_eq!(clock.offset(), Duration::seconds(3600));
         clock.reset();
         assert_eq!(other.offset(), Duration::zero());
+    }
+
+    #[test]
+    fn advance_to_reaches_the_time_and_never_goes_back() {
+        let clock = Clock::default();
+        let target = Utc::now() + Duration::seconds(900) + Duration::microseconds(1500);
+        clock.advance_to(target);
+        assert!(clock.now() >= target);
+        assert!(clock.now() - target < Duration::seconds(1));
+        let offset = clock.offset();
+        clock.advance_to(target - Duration::seconds(60));
+        assert_eq!(clock.offset(), offset);
     }
 }

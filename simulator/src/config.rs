@@ -25,6 +25,9 @@ pub struct Config {
     /// The Trustmatic face verification and liveness API.
     #[serde(default)]
     pub trustmatic: TrustmaticConfig,
+    /// The request journal of the control API.
+    #[serde(default)]
+    pub journal: crate::journal::JournalConfig,
 }
 
 /// The Trustmatic API's behaviour and Basic-auth users.
@@ -328,6 +331,7 @@ impl Config {
             }
         }
         self.webhooks.check()?;
+        self.journal.check()?;
         self.checkout.check()?;
         self.trustmatic.check()
     }

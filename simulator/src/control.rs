@@ -2,9 +2,11 @@
 
 use crate::body::{media_type, read_limited};
 use crate::ids::rfc3339_nanos;
+use crate::query_params::{bad_request, QueryParams};
 use crate::state::App;
+use crate::vendors::SimulatedVendor;
 use axum::body::Body;
-use axum::extract::{OriginalUri, State};
+use axum::extract::{OriginalUri, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -27,11 +29,15 @@ pub fn router() -> Router<Arc<App>> {
     Router::new()
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
+        .route("/clock/set", post(set_clock))
         .route("/reset", post(reset))
+        .merge(crate::inspect::router())
         .route("/openapi/{document}", get(openapi))
         .merge(crate::webhooks::routes::router())
+        .merge(crate::journal::router())
         .nest("/checkout", crate::checkout::control::router())
         .nest("/trustmatic", crate::trustmatic::control::router())
+        .nest("/scenarios", crate::scenario::routes::router())
         .fallback(|OriginalUri(uri): OriginalUri| async move { not_found(&uri) })
         .method_not_allowed_fallback(|method: axum::http::Method, uri: Uri| async move {
             ControlError::new(
@@ -211,21 +217,100 @@ async fn advance(
     Ok(Json(clock_body(&app)))
 }
 
+/// Body of `POST /clock/set`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    now: String,
+}
+
+/// Moves the virtual clock forward to the time given. An earlier time than the virtual time is
+/// a 409: the vendors' state machines assume that time never goes back.
+async fn set_clock(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ClockBody>, ControlError> {
+    let expected =
+        |why: String| bad_request(format!("expected {{\"now\": <RFC 3339 time>}}: {why}"));
+    let body = read_json(&app, &headers, body, 64 * 1024).await?;
+    let request: SetClock =
+        serde_json::from_value(Value::Object(body)).map_err(|e| expected(e.to_string()))?;
+    let target = chrono::DateTime::parse_from_rfc3339(&request.now)
+        .map_err(|e| expected(format!("{:?} is not an RFC 3339 time ({e})", request.now)))?
+        .to_utc();
+    let now = app.clock.now();
+    if target < now {
+        return Err(ControlError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "{} is before the virtual time {}; the clock only moves forward ({PREFIX}/reset returns it to real time)",
+                request.now,
+                rfc3339_nanos(now)
+            ),
+        ));
+    }
+    let max_offset = chrono::Duration::seconds(MAX_OFFSET_SECONDS as i64);
+    if app.clock.offset() + (target - now) > max_offset {
+        return Err(bad_request(format!(
+            "the virtual clock may run at most {MAX_OFFSET_SECONDS} seconds (100 years) ahead; reset it first"
+        )));
+    }
+    app.clock.advance_to(target);
+    Ok(Json(clock_body(&app)))
+}
+
 /// Body of `POST /reset`.
 #[derive(Debug, Serialize)]
 pub struct ResetBody {
     /// Always true.
     pub reset: bool,
+    /// The vendors whose state was emptied.
+    pub vendors: Vec<&'static str>,
+    /// Whether webhook deliveries, events and receivers added at run time were forgotten.
+    pub webhooks: bool,
+    /// Whether the clock returned to real time.
+    pub clock_reset: bool,
     /// The clock after the reset.
     pub clock: ClockBody,
 }
 
-async fn reset(State(app): State<Arc<App>>) -> Json<ResetBody> {
-    app.reset();
-    Json(ResetBody {
+/// Without a query, empties everything and returns the clock to real time; with `?vendor=`
+/// (repeatable), empties only those vendors' state.
+async fn reset(
+    State(app): State<Arc<App>>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ResetBody>, ControlError> {
+    let params = QueryParams::parse(query.as_deref(), &["vendor"])?;
+    let chosen = params
+        .all("vendor")
+        .into_iter()
+        .map(|name| {
+            SimulatedVendor::parse(name).ok_or_else(|| {
+                bad_request(format!(
+                    "unknown vendor {name:?}; vendor must be one of {}",
+                    SimulatedVendor::names()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let everything = chosen.is_empty();
+    if everything {
+        app.reset();
+    } else {
+        chosen.iter().for_each(|vendor| vendor.clear(&app));
+    }
+    Ok(Json(ResetBody {
         reset: true,
+        vendors: SimulatedVendor::ALL
+            .iter()
+            .filter(|v| everything || chosen.contains(v))
+            .map(|v| v.as_str())
+            .collect(),
+        webhooks: everything,
+        clock_reset: everything,
         clock: clock_body(&app),
-    })
+    }))
 }
 
 async fn openapi(

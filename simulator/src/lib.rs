@@ -9,7 +9,11 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod ids;
+pub mod inspect;
+pub mod journal;
 pub mod media;
+pub mod query_params;
+pub mod scenario;
 pub mod server;
 pub mod signing;
 pub mod slug;
@@ -18,6 +22,7 @@ pub mod strict;
 pub mod truora;
 pub mod trustmatic;
 pub mod unread_body;
+pub mod vendors;
 pub mod webhooks;
 
 #[cfg(test)]

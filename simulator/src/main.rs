@@ -6,6 +6,7 @@ use facesim::media::{
     DeterministicMatcher, FaceCount, FixtureFormat, FixtureSpec, Liveness, Marker, Matcher,
     ModelFiles, ModelMatcher,
 };
+use facesim::scenario::ScenarioFile;
 use facesim::state::App;
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -27,6 +28,12 @@ enum Command {
     Serve(ServeArgs),
     /// Write a picture (or video container) carrying a deterministic-matcher marker.
     Fixture(FixtureArgs),
+    /// Check a scenario file (YAML or JSON) without serving: prints its rules or the error
+    /// with its line.
+    CheckScenario {
+        /// The scenario file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -49,6 +56,10 @@ struct ServeArgs {
     /// through ONNX Runtime; install the runtime once with models/install-onnxruntime.sh).
     #[arg(long, value_enum, default_value_t = MatcherChoice::Deterministic)]
     matcher: MatcherChoice,
+    /// A scenario file (YAML or JSON) whose rules are in force from the start; repeat for
+    /// several (their rules are tried in the order given).
+    #[arg(long = "scenario", value_name = "FILE")]
+    scenarios: Vec<PathBuf>,
 }
 
 /// The face matchers `serve` offers.
@@ -114,6 +125,27 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Serve(args) => serve(args),
         Command::Fixture(args) => fixture(args),
+        Command::CheckScenario { file } => check_scenario(&file),
+    }
+}
+
+/// Reads a scenario file; the error names the file and the line.
+fn read_scenario(path: &std::path::Path) -> Result<ScenarioFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    ScenarioFile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn check_scenario(path: &std::path::Path) -> ExitCode {
+    match read_scenario(path) {
+        Ok(file) => {
+            println!("{}: {} rule(s), valid", path.display(), file.rules.len());
+            for (i, rule) in file.rules.iter().enumerate() {
+                let name = rule.name.as_deref().unwrap_or("(unnamed)");
+                println!("  {}. {name}", i + 1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
     }
 }
 
@@ -137,6 +169,13 @@ fn serve(args: ServeArgs) -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
+    let mut scenarios = Vec::new();
+    for path in &args.scenarios {
+        match read_scenario(path) {
+            Ok(file) => scenarios.push((path.display().to_string(), file)),
+            Err(e) => return fail(format!("invalid scenario {e}")),
+        }
+    }
     let matcher = match matcher(args.matcher) {
         Ok(m) => m,
         Err(e) => return fail(format!("--matcher model cannot start: {e}")),
@@ -167,6 +206,12 @@ fn serve(args: ServeArgs) -> ExitCode {
         let _ = std::io::stdout().flush();
         tracing::info!(%public_url, matcher = matcher.name(), "serving");
         let app = Arc::new(App::new(config, public_url, matcher));
+        for (source, file) in scenarios {
+            match app.rules.lock().add(&source, file.rules) {
+                Ok(ids) => tracing::info!(%source, rules = ids.len(), "scenario loaded"),
+                Err(e) => return fail(format!("scenario {source}: {e}")),
+            }
+        }
         match facesim::server::serve(listener, app, shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),

@@ -2,7 +2,7 @@
 //! containment, connection timeouts and graceful shutdown.
 
 use crate::state::{App, ClientAddr};
-use crate::{checkout, control, strict, truora, trustmatic, unread_body};
+use crate::{checkout, control, scenario, strict, truora, trustmatic, unread_body};
 use axum::body::Body;
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -48,12 +48,21 @@ pub fn router(app: Arc<App>) -> Router {
             strict::check_answers,
         ));
     }
+    // Scenario rules act outside strict mode: their canned answers are the tester's choice.
     let router = router
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            scenario::middleware::apply_rules,
+        ))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             unread_body::settle_unread_bodies,
         ))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::journal::record,
+        ))
         .with_state(app);
     // Method names are made canonical before any routing happens.
     let canonical = middleware::from_fn(checkout::http::canonical_method);
@@ -158,7 +167,25 @@ pub async fn serve(
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ClientAddr(peer));
-            router.clone().oneshot(req.map(Body::new))
+            let answer = router.clone().oneshot(req.map(Body::new));
+            async move {
+                let response = match answer.await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                // A scenario rule asked for the connection to be closed without an answer.
+                let dropped = response
+                    .extensions()
+                    .get::<scenario::middleware::DropConnection>()
+                    .is_some();
+                if dropped {
+                    let error: std::io::Error =
+                        std::io::Error::other("connection dropped by a scenario rule");
+                    Err(error)
+                } else {
+                    Ok(response)
+                }
+            }
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {

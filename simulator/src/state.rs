@@ -32,10 +32,14 @@ pub struct App {
     pub checkout: Mutex<crate::checkout::engine::Store>,
     /// Trustmatic outcomes armed through the control API.
     pub trustmatic: Mutex<crate::trustmatic::outcomes::Outcomes>,
+    /// Scenario rules in force (kept across resets, like webhook receivers).
+    pub rules: Mutex<crate::scenario::Rules>,
     /// What strict mode checked and the violations it found (kept across resets).
     pub strict: StrictLog,
     /// Webhook receivers, deliveries and published events.
     pub webhooks: Webhooks,
+    /// The most recent requests and their answers (emptied by resets).
+    pub journal: crate::journal::Journal,
     truora_keys: HashMap<String, Caller>,
 }
 
@@ -65,11 +69,13 @@ impl App {
                 crate::checkout::engine::Settings::from_config(&config.checkout),
             )),
             trustmatic: Mutex::default(),
+            rules: Mutex::default(),
             public_url: public_url.trim_end_matches('/').to_string(),
             signer: LinkSigner::default(),
             matcher,
             strict: StrictLog::default(),
             webhooks: Webhooks::new(&config.webhooks),
+            journal: crate::journal::Journal::new(config.journal.capacity),
             truora_keys,
             config,
         }
@@ -96,6 +102,7 @@ impl App {
         self.checkout.lock().clear();
         self.trustmatic.lock().clear();
         self.webhooks.clear();
+        self.journal.clear();
         self.clock.reset();
     }
 

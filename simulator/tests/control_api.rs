@@ -154,7 +154,12 @@ async fn paths_outside_every_prefix_name_the_known_prefixes() {
         );
         assert_eq!(
             reply.json()["known_prefixes"],
-            json!(["/truora/validations", "/checkout", "/_facesim"])
+            json!([
+                "/truora/validations",
+                "/checkout",
+                "/trustmatic",
+                "/_facesim"
+            ])
         );
     }
 }

@@ -340,3 +340,48 @@ fn a_strict_value_that_is_not_a_boolean_is_refused() {
     assert!(stderr.contains("--strict"), "{stderr}");
     assert!(output.stdout.is_empty(), "never announced a listener");
 }
+
+#[tokio::test]
+async fn scenario_files_given_at_start_are_in_force() {
+    let scenario = temp_file(
+        "start.yaml",
+        "rules:\n  - when: { api: truora, operation: POST /v1/enrollments }\n    then: { respond: { status: 503, body: maintenance } }\n",
+    );
+    let served = Served::start(&["--scenario", scenario.to_str().unwrap()]);
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let answer = enroll(&client, served.base(), "truora-sim-key").await;
+    assert_eq!(answer.status(), 503);
+    assert_eq!(answer.text().await.unwrap(), "maintenance");
+}
+
+#[test]
+fn check_scenario_validates_a_file_without_serving() {
+    let good = temp_file(
+        "good.yaml",
+        "rules:\n  - name: slow\n    then: { delay: { ms: 10 } }\n",
+    );
+    let bad = temp_file(
+        "bad.yaml",
+        "rules:\n  - when:\n      nth: 0\n    then: { drop_connection: true }\n",
+    );
+    let run = |path: &PathBuf, extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_facesim"))
+            .args(extra)
+            .arg(path)
+            .output()
+            .expect("facesim runs")
+    };
+    let output = run(&good, &["check-scenario"]);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 rule(s), valid"));
+    let output = run(&bad, &["check-scenario"]);
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("line 3") && message.contains("from 1"),
+        "{message}"
+    );
+    let output = run(&bad, &["serve", "--addr", "127.0.0.1:0", "--scenario"]);
+    assert!(!output.status.success(), "serve refuses a bad scenario");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("line 3"));
+}

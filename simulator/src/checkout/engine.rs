@@ -524,6 +524,11 @@ impl Store {
         self.applicants.get(id)
     }
 
+    /// Every applicant of every account, in no particular order (the control API).
+    pub fn all_applicants(&self) -> impl Iterator<Item = &Applicant> {
+        self.applicants.values()
+    }
+
     /// Sets the reference picture of an applicant of any account (the control API).
     pub fn set_reference(
         &mut self,
@@ -595,6 +600,11 @@ impl Store {
     /// A face authentication of any account (the control API).
     pub fn any_face_authentication(&self, id: &str) -> Option<&FaceAuthentication> {
         self.face_authentications.get(id)
+    }
+
+    /// Every face authentication of every account, in no particular order (the control API).
+    pub fn all_face_authentications(&self) -> impl Iterator<Item = &FaceAuthentication> {
+        self.face_authentications.values()
     }
 
     /// `POST /face-authentications/{id}/anonymize` (Decision 12).

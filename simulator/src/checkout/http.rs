@@ -144,7 +144,7 @@ impl IntoResponse for CheckoutError {
         if let Ok(value) = HeaderValue::from_str(&id) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
-        response
+        crate::journal::VendorErrorCode::attach(response, self.error_codes.join(","))
     }
 }
 

@@ -625,6 +625,16 @@ impl Store {
         self.files.get(file_id)
     }
 
+    /// Every enrollment, in no particular order (the control API's state listing).
+    pub fn all_enrollments(&self) -> impl Iterator<Item = &Enrollment> {
+        self.enrollments.values()
+    }
+
+    /// Every validation, in no particular order (the control API's state listing).
+    pub fn all_validations(&self) -> impl Iterator<Item = &Validation> {
+        self.validations.values()
+    }
+
     /// Applies every transition that is due at `now`: finished processing and timeouts.
     pub fn settle(&mut self, now: DateTime<Utc>) {
         if self.next_change.is_some_and(|t| now < t) {

@@ -46,7 +46,9 @@ impl IntoResponse for TruoraError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.http_code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self.envelope())).into_response()
+        let envelope = self.envelope();
+        let code = envelope.code.to_string();
+        crate::journal::VendorErrorCode::attach((status, Json(envelope)).into_response(), code)
     }
 }
 

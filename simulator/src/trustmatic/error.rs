@@ -135,6 +135,6 @@ impl IntoResponse for Refusal {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static("POST"));
         }
-        response
+        crate::journal::VendorErrorCode::attach(response, self.code)
     }
 }

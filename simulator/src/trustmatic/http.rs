@@ -226,6 +226,7 @@ fn respond(operation: Operation, session_id: Option<String>, verdict: &Verdict) 
         response
             .headers_mut()
             .insert(DETAIL_HEADER, detail_value(detail));
+        return crate::journal::VendorErrorCode::attach(response, code.to_string());
     }
     response
 }
