@@ -385,3 +385,20 @@ fn check_scenario_validates_a_file_without_serving() {
     assert!(!output.status.success(), "serve refuses a bad scenario");
     assert!(String::from_utf8_lossy(&output.stderr).contains("line 3"));
 }
+
+#[test]
+fn the_model_matcher_without_its_runtime_says_what_to_run() {
+    let output = Command::new(env!("CARGO_BIN_EXE_facesim"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--matcher", "model"])
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .stdin(Stdio::null())
+        .output()
+        .expect("facesim runs");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "it never listens");
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("models/install-onnxruntime.sh") && message.contains("ORT_DYLIB_PATH"),
+        "{message}"
+    );
+}
