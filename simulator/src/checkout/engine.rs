@@ -831,13 +831,22 @@ impl Store {
             });
         }
         action.check_code()?;
-        let analysis = match &action {
-            CaptureAction::Selfie(bytes) => Some(
-                matcher
-                    .analyze(bytes, false)
-                    .map_err(|e| ActError::UnusableSelfie(unusable(&e)))?,
-            ),
+        let analysed = match &action {
+            CaptureAction::Selfie(bytes) => Some(matcher.analyze(bytes, false)),
             _ => None,
+        };
+        let (action, analysis) = match analysed {
+            None => (action, None),
+            Some(Ok(analysis)) => (action, Some(analysis)),
+            // The matcher itself failed: the checks end inconclusive with 61901, as a fault does.
+            Some(Err(AnalysisError::Failed { detail })) => {
+                tracing::error!(%detail, "the face matcher failed on a selfie");
+                (
+                    CaptureAction::Inconclusive(ResponseCode::INTERNAL_ERROR),
+                    None,
+                )
+            }
+            Some(Err(e)) => return Err(ActError::UnusableSelfie(unusable(&e))),
         };
         let pending = status == AttemptStatus::PendingRedirection;
         match action {

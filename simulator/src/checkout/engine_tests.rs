@@ -777,6 +777,53 @@ fn unusable_selfies_change_nothing() {
     assert!(w.events().is_empty());
 }
 
+/// A matcher whose model never runs.
+struct BrokenMatcher;
+
+impl Matcher for BrokenMatcher {
+    fn name(&self) -> &'static str {
+        "broken"
+    }
+
+    fn analyze(
+        &self,
+        _: &[u8],
+        _: bool,
+    ) -> Result<crate::media::FaceAnalysis, crate::media::AnalysisError> {
+        Err(crate::media::AnalysisError::Failed {
+            detail: "no session".into(),
+        })
+    }
+
+    fn similarity(
+        &self,
+        _: &crate::media::FaceAnalysis,
+        _: &crate::media::FaceAnalysis,
+        _: f64,
+    ) -> f64 {
+        0.0
+    }
+}
+
+#[test]
+fn a_failing_matcher_ends_the_checks_inconclusive_with_61901() {
+    let mut w = World::new();
+    let fa = w.fresh(None);
+    let attempt = w.attempt(&fa, t0());
+    let session = w.session.clone();
+    let selfie = CaptureAction::Selfie(picture("subject=a", 0));
+    let status = w
+        .store
+        .act(&attempt, selfie, &session, &BrokenMatcher, t0())
+        .map(|a| a.status)
+        .unwrap();
+    assert_eq!(status, A::ChecksInProgress);
+    assert_eq!(
+        w.status(&fa, t0() + secs(5)),
+        (F::RetryRequired, vec![61901])
+    );
+}
+
 #[test]
 fn assets_follow_completed_captures_and_the_account() {
     let mut w = World::new();
