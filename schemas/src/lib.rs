@@ -35,6 +35,10 @@ const EMBEDDED: &[Embedded] = &[
         name: "trustmatic-verification",
         text: include_str!("../trustmatic/verification.openapi.bundled.json"),
     },
+    Embedded {
+        name: "facesim-control",
+        text: include_str!("../facesim/control.openapi.bundled.json"),
+    },
 ];
 
 /// The names of every embedded API, in a stable order.

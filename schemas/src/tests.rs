@@ -1346,3 +1346,682 @@ fn trustmatic_request_schemas_can_be_checked_alone() {
     );
     refused("document-liveness.request", json!({"sessionId": ["a"]}));
 }
+
+const NANOS: &str = "2030-01-01T12:00:00.123456789Z";
+const MILLIS: &str = "2030-01-01T12:00:00.123Z";
+const WHR: &str = "whr_0123456789abcdef0123456789abcdef";
+const EVT: &str = "evt_wulgj7iilg2u3lweve5g7oc5xa";
+
+fn control() -> &'static Contract {
+    contract("facesim-control").expect("embedded")
+}
+
+fn control_check(method: &str, path: &str, status: u16, body: &Value) -> Result<String, Violation> {
+    control()
+        .check_response(method, path, status, JSON, body.to_string().as_bytes())
+        .map(Operation::label)
+}
+
+fn control_error(name: &str) -> Value {
+    json!({"error": name, "message": "what is wrong"})
+}
+
+fn clock_body() -> Value {
+    json!({"now": NANOS, "offset_seconds": 86400.5})
+}
+
+fn outcome(operation: Value, forced: (&str, Value)) -> Value {
+    let mut body =
+        json!({"id": "outcome_1", "operation": operation, "sessionId": null, "remaining": 1});
+    body[forced.0] = forced.1;
+    body
+}
+
+fn delivery(status: &str, next_try_at: Value, tries: Value) -> Value {
+    json!({
+        "id": "whd_0123456789abcdef0123456789abcdef",
+        "vendor": "checkout",
+        "receiver_id": WHR,
+        "url": "http://127.0.0.1:9/hook",
+        "event_id": EVT,
+        "event_type": "face_authentication_created",
+        "status": status,
+        "tries": tries,
+        "next_try_at": next_try_at
+    })
+}
+
+fn journal_entry() -> Value {
+    json!({
+        "seq": 7,
+        "time": MILLIS,
+        "virtual_time": MILLIS,
+        "method": "POST",
+        "path": "/checkout/applicants",
+        "query": null,
+        "api": "checkout",
+        "request_content_type": "application/json",
+        "request_body_bytes": 2,
+        "status": 401,
+        "latency_ms": 0.25,
+        "response_content_type": null,
+        "error_code": null
+    })
+}
+
+#[test]
+fn the_control_document_serves_every_route_under_its_prefix() {
+    let c = control();
+    assert_eq!(c.base_path(), "/_facesim");
+    let server = &c.document()["servers"][0];
+    assert_eq!(server["url"], json!("{root}/_facesim"));
+    assert_eq!(
+        server.pointer("/variables/root/default"),
+        Some(&json!("http://127.0.0.1:7700"))
+    );
+    let expected = [
+        ("GET", "/clock".to_string(), "getClock"),
+        ("POST", "/clock/advance".into(), "advanceClock"),
+        ("POST", "/clock/set".into(), "setClock"),
+        ("POST", "/reset?vendor=checkout".into(), "reset"),
+        ("GET", "/state".into(), "getStateSummary"),
+        ("GET", "/state/truora?limit=5".into(), "getVendorState"),
+        (
+            "GET",
+            "/openapi/facesim-control.json".into(),
+            "getOpenApiDocument",
+        ),
+        ("GET", "/webhooks".into(), "listWebhookReceivers"),
+        ("POST", "/webhooks".into(), "addWebhookReceiver"),
+        (
+            "GET",
+            "/webhooks/deliveries".into(),
+            "listWebhookDeliveries",
+        ),
+        ("GET", format!("/webhooks/events/{EVT}"), "getWebhookEvent"),
+        (
+            "DELETE",
+            format!("/webhooks/{WHR}"),
+            "removeWebhookReceiver",
+        ),
+        ("GET", "/journal?api=checkout".into(), "readJournal"),
+        ("DELETE", "/journal".into(), "emptyJournal"),
+        (
+            "POST",
+            format!("/checkout/attempts/{FATP}"),
+            "actOnCheckoutAttempt",
+        ),
+        (
+            "PUT",
+            format!("/checkout/applicants/{APLT}/reference"),
+            "setCheckoutReference",
+        ),
+        (
+            "POST",
+            format!("/checkout/face-authentications/{FAV}/audit"),
+            "auditCheckoutFaceAuthentication",
+        ),
+        (
+            "GET",
+            "/trustmatic/outcomes".into(),
+            "listTrustmaticOutcomes",
+        ),
+        (
+            "POST",
+            "/trustmatic/outcomes".into(),
+            "armTrustmaticOutcome",
+        ),
+        (
+            "DELETE",
+            "/trustmatic/outcomes".into(),
+            "disarmTrustmaticOutcomes",
+        ),
+        (
+            "DELETE",
+            "/trustmatic/outcomes/outcome_1".into(),
+            "disarmTrustmaticOutcome",
+        ),
+        ("GET", "/catalogue".into(), "readCatalogue"),
+        ("GET", "/scenarios/rules".into(), "listScenarioRules"),
+        ("POST", "/scenarios/rules".into(), "addScenario"),
+        ("DELETE", "/scenarios/rules".into(), "clearScenarioRules"),
+        (
+            "DELETE",
+            "/scenarios/rules/rule_1".into(),
+            "removeScenarioRule",
+        ),
+    ];
+    for (method, path, id) in &expected {
+        let operation = c
+            .operation(method, path)
+            .unwrap_or_else(|| panic!("{method} {path}: no operation"));
+        assert_eq!(operation.operation_id(), Some(*id), "{method} {path}");
+    }
+    assert_eq!(c.operations().len(), expected.len());
+    assert!(c.operation("PUT", "/clock").is_none());
+    assert!(c.operation("GET", "/state/truora/x").is_none());
+    assert!(c.operation("GET", "/").is_none());
+}
+
+#[test]
+fn control_operations_document_only_the_statuses_facesim_gives() {
+    let statuses = |id: &str| -> Vec<&str> {
+        let op = control()
+            .operations()
+            .iter()
+            .find(|op| op.operation_id() == Some(id))
+            .unwrap_or_else(|| panic!("no operation {id}"));
+        op.statuses().collect()
+    };
+    let body = ["400", "408", "413", "415"];
+    let with = |first: &[&'static str], more: &[&'static str]| -> Vec<&'static str> {
+        let mut all: Vec<&str> = first.iter().chain(more).copied().collect();
+        all.sort_unstable();
+        all
+    };
+    assert_eq!(statuses("getClock"), ["200"]);
+    assert_eq!(statuses("advanceClock"), with(&["200"], &body));
+    assert_eq!(statuses("setClock"), with(&["200", "409"], &body));
+    assert_eq!(statuses("reset"), ["200", "400"]);
+    assert_eq!(statuses("getStateSummary"), ["200", "400"]);
+    assert_eq!(statuses("getVendorState"), ["200", "400", "404"]);
+    assert_eq!(statuses("getOpenApiDocument"), ["200", "400", "404"]);
+    assert_eq!(statuses("listWebhookReceivers"), ["200"]);
+    assert_eq!(statuses("addWebhookReceiver"), with(&["201", "422"], &body));
+    assert_eq!(statuses("listWebhookDeliveries"), ["200", "400"]);
+    assert_eq!(statuses("getWebhookEvent"), ["200", "400", "404"]);
+    assert_eq!(statuses("removeWebhookReceiver"), ["204", "400", "404"]);
+    assert_eq!(statuses("readJournal"), ["200", "400"]);
+    assert_eq!(statuses("emptyJournal"), ["204"]);
+    assert_eq!(
+        statuses("actOnCheckoutAttempt"),
+        with(&["200", "404", "409", "422"], &body)
+    );
+    assert_eq!(
+        statuses("setCheckoutReference"),
+        ["200", "400", "404", "408", "413", "422", "500"]
+    );
+    assert_eq!(
+        statuses("auditCheckoutFaceAuthentication"),
+        with(&["200", "404", "409", "422"], &body)
+    );
+    assert_eq!(statuses("listTrustmaticOutcomes"), ["200"]);
+    assert_eq!(
+        statuses("armTrustmaticOutcome"),
+        with(&["201", "422"], &body)
+    );
+    assert_eq!(statuses("disarmTrustmaticOutcomes"), ["204"]);
+    assert_eq!(statuses("disarmTrustmaticOutcome"), ["204", "400", "404"]);
+    assert_eq!(statuses("listScenarioRules"), ["200"]);
+    assert_eq!(statuses("addScenario"), ["201", "400", "408", "413", "422"]);
+    assert_eq!(statuses("clearScenarioRules"), ["204"]);
+    assert_eq!(statuses("removeScenarioRule"), ["204", "400", "404"]);
+    // A path without an endpoint and a method an endpoint does not take answer no operation.
+    let document = control().document();
+    for (name, error) in [
+        ("NoEndpoint", "not_found"),
+        ("MethodNotAllowed", "method_not_allowed"),
+    ] {
+        assert_eq!(
+            document.pointer(&format!(
+                "/components/responses/{name}/content/application~1json/schema/$ref"
+            )),
+            Some(&json!(format!(
+                "#/components/schemas/control-error.{error}"
+            ))),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn documented_control_answers_pass() {
+    let pass = |method: &str, path: &str, status: u16, body: Value| {
+        control_check(method, path, status, &body)
+            .unwrap_or_else(|e| panic!("{method} {path} {status} refused {body}: {e}"));
+    };
+    pass("GET", "/clock", 200, clock_body());
+    pass(
+        "POST",
+        "/clock/advance",
+        200,
+        json!({"now": NANOS, "offset_seconds": 0}),
+    );
+    pass("POST", "/clock/set", 409, control_error("conflict"));
+    pass(
+        "POST",
+        "/clock/advance",
+        413,
+        control_error("payload_too_large"),
+    );
+    pass(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": true, "clock": clock_body()}),
+    );
+    pass(
+        "POST",
+        "/reset?vendor=checkout",
+        200,
+        json!({"reset": true, "vendors": ["checkout"], "webhooks": false, "clock_reset": false, "clock": clock_body()}),
+    );
+    pass("POST", "/reset?vendor=x", 400, control_error("bad_request"));
+    let tally =
+        |names: &[&str]| -> Value { names.iter().map(|n| (n.to_string(), json!(0))).collect() };
+    pass(
+        "GET",
+        "/state",
+        200,
+        json!({
+            "now": NANOS,
+            "truora": {
+                "enrollments": {"total": 0, "by_status": tally(&["pending", "success", "failure"])},
+                "validations": {"total": 0, "by_status": tally(&["pending", "success", "failure"])}
+            },
+            "checkout": {
+                "applicants": 0,
+                "face_authentications": {"total": 0, "by_status": tally(&["created", "pending", "capture_in_progress", "checks_in_progress", "approved", "declined", "retry_required", "refused", "inconclusive"])},
+                "attempts": {"total": 0, "by_status": tally(&["pending_redirection", "capture_in_progress", "checks_in_progress", "completed", "expired", "capture_aborted", "capture_refused", "checks_inconclusive"])}
+            },
+            "trustmatic": {"outcomes": {"total": 0, "by_operation": tally(&["face_verify", "face_liveness", "document_liveness", "any"])}}
+        }),
+    );
+    pass(
+        "GET",
+        "/state/truora",
+        200,
+        json!({
+            "now": NANOS,
+            "enrollments": {"total": 1, "items": [{
+                "enrollment_id": "ENR0123456789abcdef0123456789abcdef", "account_id": "acc-1",
+                "status": "pending", "reason": "waiting_file_upload", "creation_date": NANOS, "update_date": NANOS
+            }]},
+            "validations": {"total": 2, "items": [{
+                "validation_id": "VLD0123456789abcdef0123456789abcdef", "account_id": "ACC0123456789abcdef0123456789abcdef",
+                "enrollment_id": null, "validation_status": "failure", "failure_status": "expired",
+                "declined_reason": null, "expired_reason": "input_file_not_uploaded", "retry_of_id": null,
+                "creation_date": NANOS, "update_date": NANOS
+            }]}
+        }),
+    );
+    pass(
+        "GET",
+        "/state/checkout?status=approved",
+        200,
+        json!({
+            "now": NANOS,
+            "applicants": {"total": 1, "items": [{
+                "id": APLT, "external_applicant_id": null, "has_reference": true, "created_on": NANOS, "modified_on": NANOS
+            }]},
+            "face_authentications": {"total": 1, "items": [{
+                "id": FAV, "applicant_id": APLT, "status": "approved", "response_codes": [code(10000, "approved")],
+                "created_on": NANOS, "modified_on": NANOS,
+                "attempts": {"total": 1, "items": [{
+                    "id": FATP, "status": "completed", "response_codes": [code(10000, "approved")],
+                    "created_on": NANOS, "modified_on": NANOS
+                }]}
+            }]}
+        }),
+    );
+    pass(
+        "GET",
+        "/state/trustmatic",
+        200,
+        json!({"now": NANOS, "outcomes": {"total": 1, "items": [outcome(json!(null), ("error", json!("INTERNAL_ERROR")))]}}),
+    );
+    pass("GET", "/state/acme", 404, control_error("not_found"));
+    pass(
+        "GET",
+        "/openapi/facesim-control.json",
+        200,
+        serde_json::from_str(openapi_text("facesim-control").unwrap()).unwrap(),
+    );
+    let receiver = json!({"id": WHR, "vendor": "checkout", "url": "http://127.0.0.1:9/hook", "event_types": null, "source": "control"});
+    pass("POST", "/webhooks", 201, receiver.clone());
+    pass(
+        "GET",
+        "/webhooks",
+        200,
+        json!({"receivers": [receiver, {"id": "whr_config_1", "vendor": "checkout", "url": "http://hooks.local/", "event_types": ["face_authentication_created"], "source": "config"}]}),
+    );
+    pass(
+        "POST",
+        "/webhooks",
+        422,
+        control_error("unprocessable_entity"),
+    );
+    pass(
+        "GET",
+        "/webhooks/deliveries?status=failed",
+        200,
+        json!({"deliveries": [
+            delivery("pending", json!(MILLIS), json!([])),
+            delivery("delivered", json!(null), json!([{"at": MILLIS, "status_code": 200, "error": null, "duration_ms": 3}])),
+            delivery("failed", json!(null), json!([{"at": MILLIS, "status_code": null, "error": "connection refused", "duration_ms": 0}]))
+        ]}),
+    );
+    pass(
+        "DELETE",
+        &format!("/webhooks/{WHR}"),
+        404,
+        control_error("not_found"),
+    );
+    pass(
+        "GET",
+        "/journal",
+        200,
+        json!({"capacity": 1000, "dropped": 0, "entries": [journal_entry()]}),
+    );
+    pass("GET", "/journal?limit=0", 400, control_error("bad_request"));
+    pass(
+        "POST",
+        &format!("/checkout/attempts/{FATP}"),
+        200,
+        attempt("capture_in_progress", json!([])),
+    );
+    pass(
+        "POST",
+        &format!("/checkout/attempts/{FATP}"),
+        409,
+        control_error("conflict"),
+    );
+    pass(
+        "PUT",
+        &format!("/checkout/applicants/{APLT}/reference"),
+        200,
+        json!({"applicant_id": APLT, "reference": {"media_type": "image/jpeg", "subject": "alice", "faces": "one"}}),
+    );
+    pass(
+        "POST",
+        &format!("/checkout/face-authentications/{FAV}/audit"),
+        200,
+        face_authentication("declined", json!([code(62304, "face_mismatch")])),
+    );
+    pass(
+        "POST",
+        "/trustmatic/outcomes",
+        201,
+        outcome(json!("face_verify"), ("score", json!(27))),
+    );
+    pass(
+        "GET",
+        "/trustmatic/outcomes",
+        200,
+        json!({"outcomes": [
+            outcome(json!("face_liveness"), ("score", json!(0.42))),
+            outcome(json!("document_liveness"), ("error", json!("DOCUMENT_CROPPED")))
+        ]}),
+    );
+    pass(
+        "GET",
+        "/scenarios/rules",
+        200,
+        json!({"rules": [{
+            "id": "rule_1", "source": "control-api",
+            "rule": {"when": {"api": "trustmatic", "operation": "POST /api/v1/face/verify"}, "then": {"respond": {"status": 503}}},
+            "matched": 2, "applied": 1
+        }]}),
+    );
+    pass(
+        "POST",
+        "/scenarios/rules",
+        201,
+        json!({"ids": ["rule_1", "rule_2"]}),
+    );
+    pass(
+        "DELETE",
+        "/scenarios/rules/rule_9",
+        404,
+        control_error("not_found"),
+    );
+    // A path parameter that is not UTF-8 once decoded gets the web framework's plain-text 400.
+    for (method, path) in [
+        ("GET", "/state/%FF"),
+        ("GET", "/webhooks/events/%FF"),
+        ("DELETE", "/trustmatic/outcomes/%FF"),
+    ] {
+        control()
+            .check_response(
+                method,
+                path,
+                400,
+                Some("text/plain; charset=utf-8"),
+                b"Invalid URL: Invalid UTF-8 in `id`",
+            )
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    }
+    // 204 answers have no body.
+    for (method, path) in [
+        ("DELETE", "/journal"),
+        ("DELETE", "/trustmatic/outcomes"),
+        ("DELETE", "/scenarios/rules"),
+    ] {
+        control()
+            .check_response(method, path, 204, None, b"")
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    }
+}
+
+#[test]
+fn broken_control_answers_are_refused() {
+    let refused = |method: &str, path: &str, status: u16, body: Value| {
+        assert!(
+            control_check(method, path, status, &body).is_err(),
+            "{method} {path} {status} accepted {body}"
+        );
+    };
+    // facesim's own bodies are closed, and an error names its status.
+    let mut extra = clock_body();
+    extra["drift"] = json!(true);
+    refused("GET", "/clock", 200, extra);
+    refused(
+        "GET",
+        "/clock",
+        200,
+        json!({"now": "2030-01-01T12:00:00Z", "offset_seconds": 0}),
+    );
+    refused("POST", "/clock/set", 409, control_error("bad_request"));
+    refused("POST", "/clock/set", 409, json!({"error": "conflict"}));
+    refused(
+        "POST",
+        "/clock/set",
+        422,
+        control_error("unprocessable_entity"),
+    );
+    refused("GET", "/clock", 404, control_error("not_found"));
+    // A full reset returns the clock to real time; a vendor reset does not.
+    refused(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": false, "clock": clock_body()}),
+    );
+    refused(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["acme"], "webhooks": false, "clock_reset": false, "clock": clock_body()}),
+    );
+    // Exactly one of error and score, within the operation's range and codes.
+    refused(
+        "POST",
+        "/trustmatic/outcomes",
+        201,
+        outcome(json!("face_verify"), ("score", json!(27.5))),
+    );
+    refused(
+        "POST",
+        "/trustmatic/outcomes",
+        201,
+        outcome(json!("face_liveness"), ("score", json!(2))),
+    );
+    refused(
+        "POST",
+        "/trustmatic/outcomes",
+        201,
+        outcome(json!("face_liveness"), ("error", json!("DOCUMENT_CROPPED"))),
+    );
+    refused(
+        "POST",
+        "/trustmatic/outcomes",
+        201,
+        outcome(json!(null), ("error", json!("FACE_NOT_FOUND"))),
+    );
+    let mut both = outcome(json!("face_verify"), ("score", json!(27)));
+    both["error"] = json!("INTERNAL_ERROR");
+    refused("POST", "/trustmatic/outcomes", 201, both);
+    // A pending delivery has its next try; one that is over has none.
+    refused(
+        "GET",
+        "/webhooks/deliveries",
+        200,
+        json!({"deliveries": [delivery("pending", json!(null), json!([]))]}),
+    );
+    refused(
+        "GET",
+        "/webhooks/deliveries",
+        200,
+        json!({"deliveries": [delivery("delivered", json!(null), json!([]))]}),
+    );
+    let mut entry = journal_entry();
+    entry.as_object_mut().unwrap().remove("error_code");
+    refused(
+        "GET",
+        "/journal",
+        200,
+        json!({"capacity": 1000, "dropped": 0, "entries": [entry]}),
+    );
+    refused(
+        "GET",
+        "/state/checkout",
+        200,
+        json!({"now": NANOS, "outcomes": {"total": 0, "items": []}, "applicants": {"total": 0, "items": []}}),
+    );
+    refused(
+        "POST",
+        "/scenarios/rules",
+        201,
+        json!({"ids": ["outcome_1"]}),
+    );
+}
+
+#[test]
+fn control_request_schemas_can_be_checked_alone() {
+    let c = control();
+    let ok = |name: &str, body: Value| {
+        c.check_component(name, &body)
+            .unwrap_or_else(|e| panic!("{name} refused {body}: {e:?}"))
+    };
+    let refused = |name: &str, body: Value| {
+        assert!(
+            c.check_component(name, &body).is_err(),
+            "{name} accepted {body}"
+        )
+    };
+    ok("clock.advance_request", json!({"seconds": 90.5}));
+    refused("clock.advance_request", json!({"seconds": -1}));
+    refused("clock.advance_request", json!({"seconds": 1, "unit": "s"}));
+    ok(
+        "clock.set_request",
+        json!({"now": "2030-01-01T12:00:00+02:00"}),
+    );
+    refused("clock.set_request", json!({"now": "tomorrow"}));
+    ok(
+        "webhooks.create_request",
+        json!({"vendor": "checkout", "url": "http://127.0.0.1:9/hook", "signing_key": "k", "authorization": "Bearer a", "event_types": ["face_authentication_closed"]}),
+    );
+    ok(
+        "webhooks.create_request",
+        json!({"vendor": "checkout", "url": "http://a/", "signing_key": "k", "authorization": null, "event_types": null}),
+    );
+    refused(
+        "webhooks.create_request",
+        json!({"vendor": "checkout", "url": "https://a/", "signing_key": "k"}),
+    );
+    refused(
+        "webhooks.create_request",
+        json!({"vendor": "checkout", "url": "http://a/", "signing_key": "", "event_types": []}),
+    );
+    refused(
+        "webhooks.create_request",
+        json!({"vendor": "checkout", "url": "http://a/", "signing_key": "k", "secret": "x"}),
+    );
+    ok("checkout-control.action_request", json!({"action": "open"}));
+    ok(
+        "checkout-control.action_request",
+        json!({"action": "selfie", "image_base64": "data:image/jpeg;base64,/9j/4AAQ"}),
+    );
+    ok(
+        "checkout-control.action_request",
+        json!({"action": "decline", "code": 62305}),
+    );
+    ok(
+        "checkout-control.action_request",
+        json!({"action": "inconclusive", "code": null}),
+    );
+    refused(
+        "checkout-control.action_request",
+        json!({"action": "selfie"}),
+    );
+    refused(
+        "checkout-control.action_request",
+        json!({"action": "abort", "code": 62304}),
+    );
+    refused(
+        "checkout-control.action_request",
+        json!({"action": "approve", "code": 10000}),
+    );
+    refused("checkout-control.action_request", json!({"action": "wave"}));
+    ok(
+        "checkout-control.audit_request",
+        json!({"status": "approved"}),
+    );
+    ok(
+        "checkout-control.audit_request",
+        json!({"status": "declined", "code": 62405}),
+    );
+    refused(
+        "checkout-control.audit_request",
+        json!({"status": "approved", "code": 62304}),
+    );
+    refused("checkout-control.audit_request", json!({"status": "retry"}));
+    ok(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_verify", "sessionId": SESSION, "error": "INTERNAL_ERROR"}),
+    );
+    ok(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_liveness", "score": 0.42, "times": 2}),
+    );
+    ok(
+        "trustmatic-outcomes.arm_request",
+        json!({"error": "INTERNAL_ERROR", "score": null}),
+    );
+    refused("trustmatic-outcomes.arm_request", json!({"score": 50}));
+    refused(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_verify", "score": 50, "error": "INTERNAL_ERROR"}),
+    );
+    refused(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_verify", "score": 101}),
+    );
+    refused(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_verify", "error": "FACE_NOT_FOUND"}),
+    );
+    refused(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_liveness", "score": 0.5, "times": 0}),
+    );
+    refused(
+        "trustmatic-outcomes.arm_request",
+        json!({"operation": "face_liveness", "score": 0.5, "session": "s"}),
+    );
+    ok(
+        "scenario",
+        json!({"rules": [{"when": {"api": "checkout"}, "then": {"respond": {"status": 500}}}]}),
+    );
+    refused("scenario", json!({"rules": [{"when": {"api": "acme"}}]}));
+}

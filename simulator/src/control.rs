@@ -27,11 +27,13 @@ const MAX_ADVANCE_SECONDS: f64 = 10.0 * 365.0 * 86400.0;
 /// The routes under `{root}/_facesim`.
 pub fn router() -> Router<Arc<App>> {
     Router::new()
+        .merge(crate::dashboard::router())
         .route("/clock", get(clock))
         .route("/clock/advance", post(advance))
         .route("/clock/set", post(set_clock))
         .route("/reset", post(reset))
         .merge(crate::inspect::router())
+        .merge(crate::catalogue::router())
         .route("/openapi/{document}", get(openapi))
         .merge(crate::webhooks::routes::router())
         .merge(crate::journal::router())

@@ -4,10 +4,12 @@
 //! (plain Rust, driven by the virtual [`clock`]) and a thin HTTP adapter.
 
 pub mod body;
+pub mod catalogue;
 pub mod checkout;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod dashboard;
 pub mod ids;
 pub mod inspect;
 pub mod journal;

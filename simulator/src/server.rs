@@ -40,6 +40,7 @@ pub fn router(app: Arc<App>) -> Router {
         .nest(checkout::views::PREFIX, checkout::http::router())
         .nest(trustmatic::views::PREFIX, trustmatic::http::router())
         .nest(control::PREFIX, control::router())
+        .route(crate::dashboard::PATH, crate::dashboard::page_route())
         .fallback(unknown_prefix)
         .layer(middleware::from_fn(contain_panics));
     if app.config.server.strict {

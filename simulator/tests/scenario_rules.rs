@@ -197,3 +197,59 @@ async fn concurrent_requests_consume_times_exactly() {
     assert_eq!(replies.iter().filter(|r| r.status == 503).count(), 3);
     assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 9);
 }
+
+#[tokio::test]
+async fn a_rule_forces_each_vendor_outcome_by_name() {
+    let sim = Sim::start().await;
+    let loaded = sim
+        .load_rules(
+            "rules:
+  - when: { api: truora, fields: { account_id: forced } }
+    then: { outcome: passive_liveness_verification_not_passed }
+  - when: { api: checkout, operation: 'POST /face-authentications/{face_authentication_id}/attempts' }
+    then: { outcome: '62304', times: 1 }
+  - when: { api: trustmatic, operation: POST /api/v1/face/liveness }
+    then: { outcome: FACE_NOT_FOUND, times: 1 }
+",
+        )
+        .await;
+    assert_eq!(loaded.status, 201, "{}", loaded.text());
+
+    // Truora: the enrollment of the account is not affected, its validation is.
+    sim.enrolled("forced").await;
+    let done = sim
+        .run_validation("forced", &[], fixture("alice-selfie.jpg"))
+        .await;
+    assert_eq!(
+        done["declined_reason"],
+        json!("passive_liveness_verification_not_passed"),
+        "{done}"
+    );
+
+    // Checkout: the attempt completes with the forced code when opened.
+    let fa = sim.cko_fresh(CKO_KEY, None).await;
+    let fa_id = str_at(&fa, "/id").to_string();
+    let attempt = sim.cko_attempt(CKO_KEY, &fa_id).await;
+    let opened = sim
+        .cko_act(str_at(&attempt, "/id"), json!({"action": "open"}))
+        .await;
+    assert_eq!(status_of(&opened), "checks_in_progress");
+    sim.advance(1.0).await;
+    let done = sim.cko_fa(CKO_KEY, &fa_id).await;
+    assert_eq!(
+        (status_of(&done), codes_of(&done)),
+        ("declined", vec![62304])
+    );
+
+    // Trustmatic: the next liveness check answers the forced error, then checks again.
+    let live = json!({"faceImageBase": b64(&selfie("subject=l"))});
+    sim.tm(FACE_LIVENESS, &live)
+        .await
+        .tm_in_band("FACE_NOT_FOUND");
+    sim.tm(FACE_LIVENESS, &live).await.tm_score();
+    let rules = sim
+        .send(sim.http.get(sim.url("/_facesim/scenarios/rules")))
+        .await
+        .ok();
+    assert_eq!(rules["rules"][2]["applied"], json!(1), "{rules}");
+}

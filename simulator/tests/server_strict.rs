@@ -29,9 +29,9 @@ async fn the_harness_checks_every_documented_answer() {
     sim.send(sim.http.patch(sim.api("/v1/enrollments")))
         .await
         .truora_error(405, "PATCH");
-    sim.send(sim.http.get(sim.url("/_facesim/clock")))
+    sim.send(sim.http.get(sim.url("/_facesim/nothing-here")))
         .await
-        .ok();
+        .control_error(404, "not_found", "No control endpoint");
     assert_eq!(sim.app.strict.checked(), 3);
     assert_eq!(sim.app.strict.violation_count(), 0);
 }

@@ -119,7 +119,7 @@ fn image_field(body: &Map<String, Value>) -> Result<Bytes, ControlError> {
 }
 
 /// Reads the capture action of a control request.
-fn action(body: &Map<String, Value>) -> Result<CaptureAction, ControlError> {
+pub(crate) fn action(body: &Map<String, Value>) -> Result<CaptureAction, ControlError> {
     let name = match body.get("action") {
         Some(Value::String(s)) => s.as_str(),
         Some(other) => {

@@ -191,6 +191,8 @@ pub struct Attempt {
     pub assets: Vec<String>,
     /// The checks, while they run.
     pub checks: Option<Checks>,
+    /// The outcome a scenario rule forced: the capture completes with it when opened.
+    pub forced: Option<Step>,
 }
 
 /// A captured picture or video.
@@ -720,6 +722,7 @@ impl Store {
             opened_on: None,
             assets: Vec::new(),
             checks: None,
+            forced: None,
         };
         let id = attempt.id.clone();
         self.tokens.insert(attempt.token.clone(), id.clone());
@@ -1038,8 +1041,12 @@ impl Store {
         attempt.modified_on = now;
     }
 
-    /// Completes a just-opened capture with the outcome the sandbox convention encodes.
+    /// Completes a just-opened capture with the outcome a scenario rule forced or, else, the one
+    /// the sandbox convention encodes.
     fn apply_sandbox(&mut self, attempt_id: &str, now: DateTime<Utc>) {
+        if let Some(forced) = self.attempts[attempt_id].forced {
+            return self.apply_step(attempt_id, Some(forced), now);
+        }
         let fa = &self.face_authentications[&self.attempts[attempt_id].face_authentication_id];
         let Some(steps) = self.sandbox_steps(&fa.applicant_id) else {
             return;
@@ -1049,7 +1056,23 @@ impl Store {
             .iter()
             .filter(|id| *id != attempt_id && self.attempts[*id].opened_on.is_some())
             .count();
-        match sandbox::step_for(&steps, index) {
+        self.apply_step(attempt_id, sandbox::step_for(&steps, index), now);
+    }
+
+    /// Forces the outcome of attempt `id` (a scenario rule); whether it exists.
+    pub fn force_attempt(&mut self, id: &str, step: Step) -> bool {
+        match self.attempts.get_mut(id) {
+            Some(attempt) => {
+                attempt.forced = Some(step);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Completes (or aborts, or refuses) an opened capture as `step` says.
+    fn apply_step(&mut self, attempt_id: &str, step: Option<Step>, now: DateTime<Utc>) {
+        match step {
             Some(Step::Approve) => {
                 self.complete_capture(attempt_id, Outcome::Approved, Vec::new(), None, now)
             }

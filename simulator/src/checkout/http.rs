@@ -8,6 +8,7 @@ use super::request::{self, Page};
 use super::views::*;
 use super::webhook;
 use crate::body::{media_type, read_limited, BodyError};
+use crate::scenario::outcome::ForcedOutcome;
 use crate::state::App;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Request, State};
@@ -15,7 +16,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use chrono::{DateTime, Duration, Utc};
 use futures_util::FutureExt;
 use serde_json::{Map, Value};
@@ -382,6 +383,7 @@ async fn anonymize_face_authentication(
 async fn create_attempt(
     State(app): State<Arc<App>>,
     uri: Uri,
+    forced: Option<Extension<ForcedOutcome>>,
     headers: HeaderMap,
     body: Body,
 ) -> Created<AttemptBody> {
@@ -390,8 +392,13 @@ async fn create_attempt(
     app.checkout.lock().face_authentication(account, &fa_id)?;
     let body = read_object(&app, &headers, body).await?;
     let req = request::new_attempt(&body).map_err(CheckoutError::invalid)?;
+    let step = forced.and_then(|Extension(f)| super::sandbox::parse_step(&f.0));
     let attempt = with_store(&app, |store, now| {
-        let attempt = store.create_attempt(account, &fa_id, req, now)?;
+        let id = store.create_attempt(account, &fa_id, req, now)?.id.clone();
+        if let Some(step) = step {
+            store.force_attempt(&id, step);
+        }
+        let attempt = store.any_attempt(&id).expect("just created");
         Ok::<_, CheckoutError>(AttemptBody::new(attempt, &links(&app, now)))
     })?;
     Ok((StatusCode::CREATED, Json(attempt)))

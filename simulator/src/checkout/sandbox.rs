@@ -55,6 +55,26 @@ pub fn parse(external_applicant_id: &str) -> Option<Vec<Step>> {
     (!steps.is_empty()).then_some(steps)
 }
 
+/// One step written as in the convention (`10000`, `62304`, `63001`, `61411I`, `61203A`),
+/// for documented codes only.
+pub fn parse_step(text: &str) -> Option<Step> {
+    let (digits, letter) = match text.as_bytes() {
+        [d @ .., l @ (b'A' | b'I')] => (d, Some(*l)),
+        d => (d, None),
+    };
+    if digits.len() != 5 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    if number != 10000 && number != 63001 && ResponseCode::new(number).is_none() {
+        return None;
+    }
+    if letter.is_some() && !(61000..=61999).contains(&number) {
+        return None;
+    }
+    step(number, letter)
+}
+
 /// The step of one code and its optional letter.
 fn step(number: u32, letter: Option<u8>) -> Option<Step> {
     let family_default = |family, default| {

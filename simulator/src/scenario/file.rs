@@ -58,8 +58,8 @@ pub struct When {
     pub probability: Option<Probability>,
 }
 
-/// What a rule does to a request it matches. `respond`, `drop_connection` and
-/// `malformed_body` exclude each other; `delay` and `advance_clock_seconds` combine with any.
+/// What a rule does to a request it matches. `respond`, `drop_connection`, `malformed_body`
+/// and `outcome` exclude each other; `delay` and `advance_clock_seconds` combine with any.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Then {
@@ -78,6 +78,14 @@ pub struct Then {
     /// Move the virtual clock forward by this many seconds before the request is handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance_clock_seconds: Option<ClockStep>,
+    /// Let the vendor API handle the request, with this outcome forced: the Truora validation
+    /// it creates ends with this `declined_reason` (or `system_error`), the Checkout attempt it
+    /// creates completes with this response code when opened (`10000`, `62xxx`, `63001`,
+    /// `61xxxA` aborted, `61xxxI` inconclusive), the Trustmatic check answers this `error`.
+    /// Needs `when.api`; only requests that create those resources (or Trustmatic checks) are
+    /// affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
     /// How many requests the rule affects at most (default: every one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<Positive>,
@@ -343,6 +351,7 @@ impl ScenarioFile {
                 then.respond.is_some(),
                 then.drop_connection,
                 then.malformed_body,
+                then.outcome.is_some(),
             ];
             let label = rule.name.as_ref().map_or_else(
                 || format!("rule {}", i + 1),
@@ -352,9 +361,21 @@ impl ScenarioFile {
                 return Err(ScenarioError {
                     line: None,
                     reason: format!(
-                        "{label}: respond, drop_connection and malformed_body exclude each other"
+                        "{label}: respond, drop_connection, malformed_body and outcome exclude each other"
                     ),
                 });
+            }
+            if let Some(name) = &then.outcome {
+                let problem = match rule.when.api {
+                    None => Some("an outcome needs when.api".to_string()),
+                    Some(api) => super::outcome::check(api, name).err(),
+                };
+                if let Some(problem) = problem {
+                    return Err(ScenarioError {
+                        line: None,
+                        reason: format!("{label}: {problem}"),
+                    });
+                }
             }
             if let Some(Delay {
                 ms,
@@ -451,7 +472,7 @@ rules:
             .nth(1)
             .and_then(|rest| rest.split("```").next())
             .expect("docs/scenarios.md has a YAML example");
-        assert_eq!(ScenarioFile::parse(yaml).unwrap().rules.len(), 5);
+        assert_eq!(ScenarioFile::parse(yaml).unwrap().rules.len(), 6);
     }
 
     #[test]
@@ -475,6 +496,16 @@ rules:
             .unwrap_err()
             .reason
             .contains("exclude"));
+        let no_api = "rules:\n  - then: { outcome: '62304' }\n";
+        assert!(ScenarioFile::parse(no_api)
+            .unwrap_err()
+            .reason
+            .contains("when.api"));
+        let wrong = "rules:\n  - when: { api: truora }\n    then: { outcome: FACE_NOT_FOUND }\n";
+        assert!(ScenarioFile::parse(wrong)
+            .unwrap_err()
+            .reason
+            .contains("declined_reason"));
         let nothing = "rules:\n  - when: { api: checkout }\n    then: {}\n";
         assert!(ScenarioFile::parse(nothing)
             .unwrap_err()

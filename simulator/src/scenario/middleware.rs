@@ -2,6 +2,7 @@
 //! connections, malformed bodies and clock steps.
 
 use super::file::{Api, Delay, Respond, Then};
+use super::outcome::ForcedOutcome;
 use super::rules::{json_fields, Facts};
 use crate::body::{media_type, read_limited};
 use crate::state::App;
@@ -100,7 +101,7 @@ async fn read_fields(app: &App, request: Request, facts: &mut Facts) -> Request 
 }
 
 /// Carries out `then` for `request`.
-async fn act(app: &App, then: Then, request: Request, next: Next) -> Response {
+async fn act(app: &App, then: Then, mut request: Request, next: Next) -> Response {
     if let Some(seconds) = then.advance_clock_seconds {
         app.clock
             .advance(chrono::Duration::milliseconds((seconds.0 * 1000.0) as i64));
@@ -115,6 +116,9 @@ async fn act(app: &App, then: Then, request: Request, next: Next) -> Response {
         let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
         response.extensions_mut().insert(DropConnection);
         return response;
+    }
+    if let Some(name) = then.outcome {
+        request.extensions_mut().insert(ForcedOutcome(name));
     }
     let response = next.run(request).await;
     if then.malformed_body {

@@ -1,5 +1,6 @@
 //! Scenarios: ordered rules that make a documented situation happen on purpose — a canned
-//! answer, a wait, a dropped connection, a malformed body, a clock step — for requests chosen
+//! answer, a wait, a dropped connection, a malformed body, a clock step, a vendor outcome forced
+//! by name — for requests chosen
 //! by API, operation, fields, position and chance. Loaded with `serve --scenario FILE` or
 //! through `{root}/_facesim/scenarios/rules`; `facesim check-scenario FILE` validates a file.
 //!
@@ -8,6 +9,7 @@
 
 pub mod file;
 pub mod middleware;
+pub mod outcome;
 pub mod routes;
 pub mod rules;
 

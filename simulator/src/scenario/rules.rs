@@ -117,6 +117,12 @@ impl Rules {
                     None => continue,
                 },
             };
+            let takes_outcome = facts
+                .api
+                .is_some_and(|api| super::outcome::takes_outcome(api, &facts.method, &facts.path));
+            if active.rule.then.outcome.is_some() && !takes_outcome {
+                continue;
+            }
             let fields_hold = when.fields.iter().all(|(name, want)| {
                 params.get(name).or_else(|| facts.fields.get(name)) == Some(want)
             });

@@ -88,7 +88,8 @@ fn undocumented_operations_and_other_prefixes_are_skipped() {
         ("GET", "/truora/validations/v1/nothing"),
         ("GET", "/truora/validations"),
         ("PATCH", "/truora/validations/v1/enrollments"),
-        ("GET", "/_facesim/clock"),
+        ("GET", "/_facesim/nothing"),
+        ("GET", "/_facesimX/clock"),
         ("GET", "/truora/validationsX/v1/enrollments/ENR1"),
     ] {
         let verdict = check(

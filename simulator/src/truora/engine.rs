@@ -180,6 +180,8 @@ pub struct Validation {
     pub retried_by: Option<String>,
     /// 0 for an original, n for the n-th retry.
     pub retry_number: u32,
+    /// The outcome a scenario rule forced, applied when its file is processed.
+    pub forced: Option<ForcedVerdict>,
 }
 
 impl Validation {
@@ -324,6 +326,17 @@ impl Store {
         Ok(enrollment)
     }
 
+    /// Forces the outcome of validation `id` (a scenario rule); whether it exists.
+    pub fn force_validation(&mut self, id: &str, forced: ForcedVerdict) -> bool {
+        match self.validations.get_mut(id) {
+            Some(v) => {
+                v.forced = Some(forced);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// `POST /v1/validations`.
     pub fn create_validation(
         &mut self,
@@ -363,6 +376,7 @@ impl Store {
             processing_finish_date: None,
             retried_by: None,
             retry_number,
+            forced: None,
             request: req,
         };
         let id = validation.id.clone();
@@ -587,9 +601,10 @@ impl Store {
                     .as_ref()
                     .and_then(|e| self.enrollments.get(e))
                     .and_then(|e| e.reference.as_ref());
-                let verdict = match &analysis {
-                    Ok(probe) => judge(&v.request, probe, reference, matcher),
-                    Err(_) => Verdict::declined(
+                let verdict = match (&analysis, v.forced) {
+                    (_, Some(forced)) => forced.verdict(),
+                    (Ok(probe), None) => judge(&v.request, probe, reference, matcher),
+                    (Err(_), None) => Verdict::declined(
                         DeclinedReason::FileFormatNotSupported,
                         FaceChecks::default(),
                     ),
@@ -763,6 +778,36 @@ fn status(ok: bool) -> CheckStatus {
         CheckStatus::Success
     } else {
         CheckStatus::Failure
+    }
+}
+
+/// An outcome a scenario rule forced on a validation: it ends so whatever its file shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForcedVerdict {
+    /// Declined with this reason.
+    Declined(DeclinedReason),
+    /// `failure_status: system_error`.
+    SystemError,
+}
+
+impl ForcedVerdict {
+    /// A `declined_reason` or `system_error`.
+    pub fn parse(name: &str) -> Option<ForcedVerdict> {
+        if name == "system_error" {
+            return Some(ForcedVerdict::SystemError);
+        }
+        DeclinedReason::parse(name).map(ForcedVerdict::Declined)
+    }
+
+    fn verdict(self) -> Verdict {
+        match self {
+            ForcedVerdict::Declined(reason) => Verdict::declined(reason, FaceChecks::default()),
+            ForcedVerdict::SystemError => Verdict {
+                failure: Some(FailureStatus::SystemError),
+                declined_reason: None,
+                checks: FaceChecks::default(),
+            },
+        }
     }
 }
 

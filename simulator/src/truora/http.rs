@@ -1,10 +1,12 @@
 //! The HTTP adapter of the Validations API: headers, bodies and status codes around the engine.
 
+use super::engine::ForcedVerdict;
 use super::engine::{Caller, Store};
 use super::error::{Envelope, TruoraError};
 use super::form::{Form, NewEnrollment, NewValidation};
 use super::views::{file_claim, upload_claim, EnrollmentBody, ValidationBody};
 use crate::body::{describe_size, media_type, read_limited, BodyError};
+use crate::scenario::outcome::ForcedOutcome;
 use crate::state::{App, ClientAddr};
 use axum::body::Body;
 use axum::extract::{OriginalUri, State};
@@ -184,6 +186,7 @@ async fn delete_enrollment(
 async fn create_validation(
     State(app): State<Arc<App>>,
     addr: Option<Extension<ClientAddr>>,
+    forced: Option<Extension<ForcedOutcome>>,
     headers: HeaderMap,
     body: Body,
 ) -> Answer<ValidationBody> {
@@ -195,6 +198,9 @@ async fn create_validation(
         .create_validation(request, client_ip(&headers, addr), now)?
         .id
         .clone();
+    if let Some(verdict) = forced.and_then(|Extension(f)| ForcedVerdict::parse(&f.0)) {
+        store.force_validation(&id, verdict);
+    }
     render_validation(&app, &mut store, &id, false, now)
 }
 

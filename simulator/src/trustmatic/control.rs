@@ -63,7 +63,7 @@ fn unprocessable(message: String) -> ControlError {
 }
 
 /// Reads `{operation?, sessionId?, error? | score?, times?}`, refusing unknown keys.
-fn arm_request(body: &Map<String, Value>) -> Result<ArmRequest, String> {
+pub(crate) fn arm_request(body: &Map<String, Value>) -> Result<ArmRequest, String> {
     const KEYS: [&str; 5] = ["operation", "sessionId", "error", "score", "times"];
     if let Some(key) = body.keys().find(|k| !KEYS.contains(&k.as_str())) {
         return Err(format!(

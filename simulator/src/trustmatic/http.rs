@@ -11,13 +11,14 @@ use super::request::{self, Request};
 use super::views::verdict_body;
 use crate::body::{media_type, read_limited};
 use crate::media::AnalysisError;
+use crate::scenario::outcome::ForcedOutcome;
 use crate::state::App;
 use axum::body::Body;
 use axum::extract::{OriginalUri, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
+use axum::{Extension, Router};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -32,19 +33,27 @@ pub fn router() -> Router<Arc<App>> {
     Router::new()
         .route(
             Operation::FaceVerify.path(),
-            post(|s: State<Arc<App>>, h: HeaderMap, b: Body| call(Operation::FaceVerify, s, h, b)),
+            post(
+                |s: State<Arc<App>>, f: Option<Extension<ForcedOutcome>>, h: HeaderMap, b: Body| {
+                    call(Operation::FaceVerify, s, f, h, b)
+                },
+            ),
         )
         .route(
             Operation::FaceLiveness.path(),
-            post(|s: State<Arc<App>>, h: HeaderMap, b: Body| {
-                call(Operation::FaceLiveness, s, h, b)
-            }),
+            post(
+                |s: State<Arc<App>>, f: Option<Extension<ForcedOutcome>>, h: HeaderMap, b: Body| {
+                    call(Operation::FaceLiveness, s, f, h, b)
+                },
+            ),
         )
         .route(
             Operation::DocumentLiveness.path(),
-            post(|s: State<Arc<App>>, h: HeaderMap, b: Body| {
-                call(Operation::DocumentLiveness, s, h, b)
-            }),
+            post(
+                |s: State<Arc<App>>, f: Option<Extension<ForcedOutcome>>, h: HeaderMap, b: Body| {
+                    call(Operation::DocumentLiveness, s, f, h, b)
+                },
+            ),
         )
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
@@ -81,10 +90,15 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), Refusal> {
 async fn call(
     operation: Operation,
     State(app): State<Arc<App>>,
+    forced: Option<Extension<ForcedOutcome>>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match answer(operation, &app, &headers, body).await {
+    // A scenario rule's outcome applies when it is one of this operation's codes.
+    let forced = forced
+        .and_then(|Extension(f)| ErrorCode::parse(&f.0))
+        .filter(|code| operation.errors().contains(code));
+    match answer(operation, &app, forced, &headers, body).await {
         Ok(response) => response,
         Err(refusal) => refusal.into_response(),
     }
@@ -93,6 +107,7 @@ async fn call(
 async fn answer(
     operation: Operation,
     app: &Arc<App>,
+    forced: Option<ErrorCode>,
     headers: &HeaderMap,
     body: Body,
 ) -> Result<Response, Refusal> {
@@ -109,11 +124,17 @@ async fn answer(
         .map_err(Refusal::body)?;
     let request = request::parse(operation, &bytes)
         .map_err(|invalid| Refusal::invalid(invalid.message, invalid.session_id))?;
-    let forced = app
-        .trustmatic
-        .lock()
-        .take(operation, request.session_id.as_deref());
-    let verdict = match forced {
+    let armed = match forced {
+        Some(code) => Some(Verdict::Failed {
+            code,
+            detail: "forced by a scenario rule".into(),
+        }),
+        None => app
+            .trustmatic
+            .lock()
+            .take(operation, request.session_id.as_deref()),
+    };
+    let verdict = match armed {
         Some(verdict) => verdict,
         None => judge(operation, app, &request).await,
     };

@@ -60,6 +60,15 @@ impl Operation {
         }
     }
 
+    /// The documented default threshold: a `score` at or above it passes.
+    pub fn default_threshold(self) -> f64 {
+        match self {
+            Operation::FaceVerify => 27.0,
+            Operation::FaceLiveness => 0.8,
+            Operation::DocumentLiveness => 0.5,
+        }
+    }
+
     /// The range of `score`: 0..=100 (an integer) for verify, 0..=1 for liveness.
     pub fn max_score(self) -> f64 {
         match self {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real-browser tests of the Checkout.com capture page: installs Debian's Chromium when
 # it is missing, installs the pinned playwright-core, builds facesim (unless FACESIM_BIN names a
-# binary) and runs hosted_page.mjs. Exits non-zero when a scenario fails.
+# binary) and runs hosted_page.mjs and dashboard.mjs (the control page). Exits non-zero when a
+# scenario fails.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,6 +30,7 @@ fi
 
 status=0
 (cd "$here" && node hosted_page.mjs "$@") || status=$?
+(cd "$here" && node dashboard.mjs) || status=$?
 if [ "$status" -eq 0 ]; then
   echo "browser tests: PASS"
 else
