@@ -91,46 +91,8 @@ pub struct Then {
     pub times: Option<Positive>,
 }
 
-/// A vendor API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Api {
-    /// `{root}/truora/…`.
-    Truora,
-    /// `{root}/checkout`.
-    Checkout,
-    /// `{root}/trustmatic`.
-    Trustmatic,
-}
-
-impl Api {
-    /// The path prefix the API is served under.
-    pub fn prefix(self) -> &'static str {
-        match self {
-            Api::Truora => "/truora",
-            Api::Checkout => "/checkout",
-            Api::Trustmatic => "/trustmatic",
-        }
-    }
-
-    /// The API `path` is under, and the rest of the path below the API's base URL (for
-    /// Truora, below its host's prefix: `/truora/validations/v1/validations` → `/v1/validations`).
-    pub fn of(path: &str) -> Option<(Api, &str)> {
-        let (api, rest) = [Api::Truora, Api::Checkout, Api::Trustmatic]
-            .into_iter()
-            .find_map(|api| {
-                let rest = path.strip_prefix(api.prefix())?;
-                (rest.is_empty() || rest.starts_with('/')).then_some((api, rest))
-            })?;
-        if api == Api::Truora {
-            let below_host = rest[1.min(rest.len())..]
-                .find('/')
-                .map_or("", |i| &rest[i + 1..]);
-            return Some((api, below_host));
-        }
-        Some((api, rest))
-    }
-}
+/// A vendor API, as scenario files name it.
+pub use crate::vendors::SimulatedVendor as Api;
 
 /// A canned answer.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]

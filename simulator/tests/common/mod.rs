@@ -122,8 +122,8 @@ impl Reply {
             .unwrap_or("")
     }
 
-    /// Asserts a Truora envelope for `status` whose message contains `needle`; answers the message.
-    pub fn truora_error(&self, status: u16, needle: &str) -> String {
+    /// Asserts `status` and a JSON content type; answers the body.
+    pub fn json_with(&self, status: u16) -> Value {
         assert_eq!(
             self.status,
             status,
@@ -135,7 +135,12 @@ impl Reply {
             "{:?}",
             self.headers
         );
-        let body = self.json();
+        self.json()
+    }
+
+    /// Asserts a Truora envelope for `status` whose message contains `needle`; answers the message.
+    pub fn truora_error(&self, status: u16, needle: &str) -> String {
+        let body = self.json_with(status);
         assert_eq!(body["code"], json!(10000 + u32::from(status)), "{body}");
         assert_eq!(body["http_code"], json!(status), "{body}");
         let message = mentioning(&body, needle);

@@ -62,18 +62,7 @@ impl Reply {
 
     /// Asserts a refusal `status` with `error` `code` whose message contains `needle`.
     pub fn tm_refused(&self, status: u16, code: &str, needle: &str) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "unexpected status; body: {}",
-            self.text()
-        );
-        assert!(
-            self.content_type().starts_with("application/json"),
-            "{:?}",
-            self.headers
-        );
-        let body = self.json();
+        let body = self.json_with(status);
         assert_eq!(body["hasError"], json!(true), "{body}");
         assert_eq!(body["error"], json!(code), "{body}");
         let message = body["message"].as_str().unwrap_or_default();
