@@ -16,20 +16,22 @@ pub struct Args {
     /// http://127.0.0.1:7700/checkout or http://127.0.0.1:7700/trustmatic.
     #[arg(long, value_name = "URL")]
     pub target: String,
-    /// The API it implements: truora-validations, checkout-identity-verification or
-    /// trustmatic-verification.
+    /// The API it implements: truora-validations, checkout-identity-verification,
+    /// trustmatic-verification, or facesim-control (facesim's own control API; --target is then
+    /// http://HOST:PORT/_facesim and needs no --key).
     #[arg(long, value_name = "NAME", default_value = "truora-validations")]
     pub api: String,
     /// An API key with every permission (for Truora: confirmation=none and DELETE; for
     /// Checkout: a secret key, sent as "Authorization: Bearer KEY"; for Trustmatic:
-    /// username:password, sent as HTTP Basic; facesim's are facesim:facesim).
+    /// username:password, sent as HTTP Basic; facesim's are facesim:facesim). Required for
+    /// every API but facesim-control.
     #[arg(
         long,
         value_name = "KEY",
         env = "CONFORMANCE_API_KEY",
         hide_env_values = true
     )]
-    pub key: String,
+    pub key: Option<String>,
     /// An API key without special permissions; the permission scenarios are skipped without it.
     #[arg(
         long,
@@ -61,6 +63,12 @@ pub struct Args {
     /// http://HOST:PORT/_facesim); the scenarios that need it are skipped without it.
     #[arg(long, value_name = "URL")]
     pub control: Option<String>,
+    /// facesim only: send every request, control requests included, with
+    /// "Facesim-Namespace: NAME", so runs sharing one facesim keep their state, clock and
+    /// rules apart (docs/namespaces.md). Not for facesim-control, whose features exercise
+    /// namespaces themselves.
+    #[arg(long, value_name = "NAME")]
+    pub namespace: Option<String>,
     /// The user journey (configuration) id face authentications are created with (Checkout;
     /// a real account needs one of its own; default usj_aaaaaaaaaaaaaaaaaaaaaaaaaa).
     #[arg(long, value_name = "ID", env = "CONFORMANCE_USER_JOURNEY")]
@@ -103,11 +111,12 @@ impl Args {
         Options {
             target: self.target.clone(),
             api: self.api.clone(),
-            key: self.key.clone(),
+            key: self.key.clone().unwrap_or_default(),
             limited_key: self.limited_key.clone(),
             second_key: self.second_key.clone(),
             videos_key: self.videos_key.clone(),
             control: self.control.clone(),
+            namespace: self.namespace.clone(),
             user_journey: self.user_journey.clone(),
             tags: self.tags.clone(),
             cases: self.cases,
@@ -254,6 +263,23 @@ mod tests {
         assert_eq!(
             options.tags.as_deref(),
             Some("not @marker and not @decision")
+        );
+    }
+
+    #[test]
+    fn the_control_api_needs_no_key() {
+        let args = Args::try_parse_from([
+            "facesim-conformance",
+            "--api",
+            "facesim-control",
+            "--target",
+            "http://127.0.0.1:7700/_facesim",
+        ])
+        .unwrap();
+        let options = args.options();
+        assert_eq!(
+            (options.api.as_str(), options.key.as_str()),
+            ("facesim-control", "")
         );
     }
 

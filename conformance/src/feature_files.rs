@@ -45,6 +45,7 @@ const CHECKOUT_IDENTITY_VERIFICATION: &[(&str, &str)] = embed!["checkout/identit
     "attempt_conflicts.feature",
     "attempt_lists.feature",
     "sandbox_outcomes.feature",
+    "forced_outcomes.feature",
     "capture_outcomes.feature",
     "selfies.feature",
     "reference_pictures.feature",
@@ -69,12 +70,26 @@ const TRUSTMATIC_VERIFICATION: &[(&str, &str)] = embed!["trustmatic/verification
     "request_errors.feature",
 ];
 
+/// The features of facesim's own control API, in report order.
+const FACESIM_CONTROL: &[(&str, &str)] = embed!["facesim/control":
+    "clock.feature",
+    "reset.feature",
+    "scenario_rules.feature",
+    "journal.feature",
+    "state.feature",
+    "catalogue.feature",
+    "armed_outcomes.feature",
+    "namespaces.feature",
+    "request_errors.feature",
+];
+
 /// The embedded feature files of `api`; `None` for an API without features.
 pub fn embedded(api: &str) -> Option<Vec<FeatureFile>> {
     let files = match api {
         "truora-validations" => TRUORA_VALIDATIONS,
         "checkout-identity-verification" => CHECKOUT_IDENTITY_VERIFICATION,
         "trustmatic-verification" => TRUSTMATIC_VERIFICATION,
+        "facesim-control" => FACESIM_CONTROL,
         _ => return None,
     };
     Some(
@@ -166,6 +181,7 @@ mod tests {
                 "checkout/identity-verification",
             ),
             ("trustmatic-verification", "trustmatic/verification"),
+            ("facesim-control", "facesim/control"),
         ];
         for (api, folder) in apis {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,7 @@
 //! `facesim-conformance`: checks any implementation of a face-verification API at a base URL
 //! (the Truora Validations API, Checkout.com face authentication, Trustmatic face verification
-//! and liveness) against the contracts derived from the vendors' documents.
+//! and liveness) against the contracts derived from the vendors' documents, and facesim's own
+//! control API against its document.
 //!
 //! [`run`] runs the Gherkin features of one API (every exchange checked against its OpenAPI
 //! contract) and its properties, applies the known-deviations file and answers a
@@ -9,6 +10,7 @@
 pub mod checkout;
 pub mod cli;
 pub mod deviations;
+pub mod facesim_control;
 pub mod feature_files;
 pub mod fixtures;
 pub mod local_http;

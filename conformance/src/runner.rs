@@ -3,6 +3,7 @@
 
 use crate::checkout;
 use crate::deviations::Deviations;
+use crate::facesim_control;
 use crate::feature_files;
 use crate::fixtures::Fixtures;
 use crate::outcome::Status;
@@ -26,9 +27,10 @@ pub struct Options {
     /// Base URL of the API under test (`http://127.0.0.1:7700/truora/validations`).
     pub target: String,
     /// Which API it implements (`truora-validations`, `checkout-identity-verification`,
-    /// `trustmatic-verification`).
+    /// `trustmatic-verification`, or facesim's own `facesim-control`).
     pub api: String,
-    /// An API key with every permission (Trustmatic: `username:password`, sent as HTTP Basic).
+    /// An API key with every permission (Trustmatic: `username:password`, sent as HTTP Basic;
+    /// unused, and may be empty, for `facesim-control`).
     pub key: String,
     /// An API key without special permissions; scenarios needing one are skipped without it.
     pub limited_key: Option<String>,
@@ -41,6 +43,8 @@ pub struct Options {
     /// Base URL of a control API (facesim's `/_facesim`); scenarios that move the clock are
     /// skipped without it.
     pub control: Option<String>,
+    /// The facesim namespace every request is sent in (`Facesim-Namespace`), if any.
+    pub namespace: Option<String>,
     /// The configuration resources are created with (Checkout: the user journey id of face
     /// authentications); the suite's default when `None`.
     pub user_journey: Option<String>,
@@ -71,6 +75,7 @@ impl Options {
             second_key: None,
             videos_key: None,
             control: None,
+            namespace: None,
             user_journey: None,
             tags: None,
             cases: 32,
@@ -84,7 +89,12 @@ impl Options {
 }
 
 /// The APIs the suite has features for.
-pub const APIS: &[&str] = &[truora::API, checkout::API, trustmatic::API];
+pub const APIS: &[&str] = &[
+    truora::API,
+    checkout::API,
+    trustmatic::API,
+    facesim_control::API,
+];
 
 /// How the key of an API travels: its header, what comes before it, and the key as sent.
 struct KeyScheme {
@@ -95,7 +105,15 @@ struct KeyScheme {
 
 /// The key scheme of `api` for the `--key` given; `Err` when the key cannot be sent so.
 fn key_scheme(api: &str, key: &str) -> Result<KeyScheme, String> {
+    if key.is_empty() && api != facesim_control::API {
+        return Err(format!("--key is required for {api}"));
+    }
     Ok(match api {
+        facesim_control::API => KeyScheme {
+            header: "Authorization",
+            prefix: "",
+            key: String::new(),
+        },
         checkout::API => KeyScheme {
             header: checkout::KEY_HEADER,
             prefix: checkout::KEY_PREFIX,
@@ -128,6 +146,12 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
     }
     let contract = facesim_schemas::contract(&options.api)
         .ok_or_else(|| format!("--api {}: no contract is embedded for it", options.api))?;
+    if options.namespace.is_some() && options.api == facesim_control::API {
+        return Err(format!(
+            "--namespace cannot be used with --api {}: its features choose their namespaces themselves",
+            facesim_control::API
+        ));
+    }
     let filter = TagFilter::parse(options.tags.as_deref())?;
     let fixtures = match &options.fixtures {
         Some(dir) => Fixtures::with_overrides(dir).map_err(|e| format!("--fixtures {e}"))?,
@@ -147,7 +171,8 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
         options.control.as_deref(),
     )
     .with_key_prefix(scheme.prefix)
-    .with_configuration(options.user_journey.clone());
+    .with_configuration(options.user_journey.clone())
+    .with_namespace(options.namespace.clone());
     let deviations = match &options.deviations {
         Some(path) => Deviations::load(path)?,
         None => Deviations::default(),
@@ -197,6 +222,7 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
     let scenarios = match options.api.as_str() {
         checkout::API => run_scenarios!(checkout::steps()),
         trustmatic::API => run_scenarios!(trustmatic::steps()),
+        facesim_control::API => run_scenarios!(facesim_control::steps()),
         _ => run_scenarios!(truora::steps()),
     };
     checkout::unsubscribe(&context).await;
@@ -228,6 +254,7 @@ pub async fn run(options: Options) -> Result<RunReport, String> {
         api: options.api,
         target: target.base,
         control: target.control.map(|c| c.base),
+        namespace: target.namespace,
         tags: filter.text().map(str::to_string),
         started,
         duration: clock.elapsed(),
@@ -353,6 +380,16 @@ mod tests {
             .await
             .unwrap_err();
         assert!(no_password.contains("username:password"), "{no_password}");
+        let namespaced_control = run(options(|o| {
+            o.api = facesim_control::API.into();
+            o.namespace = Some("ci-x".into());
+        }))
+        .await
+        .unwrap_err();
+        assert!(
+            namespaced_control.contains("--namespace cannot be used with --api facesim-control"),
+            "{namespaced_control}"
+        );
     }
 
     #[test]

@@ -28,7 +28,20 @@ pub struct Target {
     /// The configuration every resource that needs one is created with (Checkout: the user
     /// journey id of face authentications); `None` for the suite's default.
     pub configuration: Option<String>,
+    /// The facesim namespace every request is sent in (`Facesim-Namespace`), if any.
+    pub namespace: Option<String>,
     http: reqwest::Client,
+}
+
+/// The header naming a facesim namespace.
+pub const NAMESPACE_HEADER: &str = "Facesim-Namespace";
+
+/// The headers every request carries: the namespace's, if there is one.
+fn namespace_headers(namespace: &Option<String>) -> Vec<(String, String)> {
+    namespace
+        .iter()
+        .map(|name| (NAMESPACE_HEADER.to_string(), name.clone()))
+        .collect()
 }
 
 /// A control API able to move the clock and reset state.
@@ -36,6 +49,8 @@ pub struct Target {
 pub struct Control {
     /// Its base URL, without a trailing slash (`http://127.0.0.1:7700/_facesim`).
     pub base: String,
+    /// The facesim namespace its requests act in, if any.
+    pub namespace: Option<String>,
     http: reqwest::Client,
 }
 
@@ -139,11 +154,23 @@ impl Target {
             contract,
             control: control.map(|c| Control {
                 base: c.trim_end_matches('/').to_string(),
+                namespace: None,
                 http: http.clone(),
             }),
             configuration: None,
+            namespace: None,
             http,
         }
+    }
+
+    /// The same target sending every request, control requests included, in facesim's
+    /// `namespace` (`Facesim-Namespace`), so several runs can share one facesim.
+    pub fn with_namespace(mut self, namespace: Option<String>) -> Self {
+        if let Some(control) = &mut self.control {
+            control.namespace = namespace.clone();
+        }
+        self.namespace = namespace;
+        self
     }
 
     /// The same target with `prefix` written before every key (`Bearer `).
@@ -165,7 +192,7 @@ impl Target {
 
     /// A request to `path` under the base with another key, or none.
     pub fn request_with_key(&self, method: &str, path: &str, key: Option<&str>) -> Request {
-        let headers = key
+        let mut headers = key
             .map(|k| {
                 vec![(
                     self.key_header.to_string(),
@@ -173,6 +200,7 @@ impl Target {
                 )]
             })
             .unwrap_or_default();
+        headers.extend(namespace_headers(&self.namespace));
         Request {
             method: method.to_ascii_uppercase(),
             url: format!("{}{}", self.base, path),
@@ -186,7 +214,7 @@ impl Target {
         Request {
             method: method.to_ascii_uppercase(),
             url: url.to_string(),
-            headers: Vec::new(),
+            headers: namespace_headers(&self.namespace),
             body: Body::Empty,
         }
     }
@@ -343,7 +371,7 @@ impl Control {
         Request {
             method: method.to_ascii_uppercase(),
             url: format!("{}{}", self.base, path),
-            headers: Vec::new(),
+            headers: namespace_headers(&self.namespace),
             body: Body::Empty,
         }
     }
@@ -361,10 +389,11 @@ impl Control {
 
     async fn post(&self, path: &str, body: Value) -> Result<(), String> {
         let url = format!("{}{}", self.base, path);
-        let response = self
-            .http
-            .post(&url)
-            .json(&body)
+        let mut request = self.http.post(&url).json(&body);
+        if let Some(namespace) = &self.namespace {
+            request = request.header(NAMESPACE_HEADER, namespace);
+        }
+        let response = request
             .send()
             .await
             .map_err(|e| format!("control API {url}: {}", error_chain(&e)))?;
@@ -599,6 +628,48 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_namespace_goes_with_every_request_and_only_then() {
+        let contract = facesim_schemas::contract("truora-validations").unwrap();
+        let plain = Target::new(
+            "http://h/t",
+            "k",
+            "Truora-API-Key",
+            contract,
+            Some("http://h/_facesim"),
+        );
+        let header = |r: &Request| {
+            r.headers
+                .iter()
+                .find(|(n, _)| n == NAMESPACE_HEADER)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(header(&plain.request("GET", "/v1/x")), None);
+        assert_eq!(header(&plain.link("PUT", "http://h/up")), None);
+        let spaced = plain.with_namespace(Some("ci-a".into()));
+        assert_eq!(
+            header(&spaced.request("GET", "/v1/x")).as_deref(),
+            Some("ci-a")
+        );
+        assert_eq!(
+            header(&spaced.request_with_key("GET", "/v1/x", None)).as_deref(),
+            Some("ci-a")
+        );
+        assert_eq!(
+            header(&spaced.link("PUT", "http://h/up")).as_deref(),
+            Some("ci-a")
+        );
+        let control = spaced.control.as_ref().unwrap();
+        assert_eq!(
+            header(&control.request("POST", "/reset")).as_deref(),
+            Some("ci-a")
+        );
+        assert!(spaced
+            .request("GET", "/v1/x")
+            .curl()
+            .contains("Facesim-Namespace: ci-a"));
+    }
 
     #[test]
     fn forms_are_encoded_like_browsers_do() {

@@ -149,8 +149,8 @@ async fn without_a_control_api_or_a_second_key_their_scenarios_are_skipped_and_r
         |s| matches!(s, Status::Skipped { reason } if reason.contains("--limited-key")),
     );
     let totals = report.totals();
-    assert_eq!((needs_control.len(), needs_key.len()), (6, 4), "{summary}");
-    assert_eq!(totals.skipped, 10, "{summary}");
+    assert_eq!((needs_control.len(), needs_key.len()), (12, 4), "{summary}");
+    assert_eq!(totals.skipped, 16, "{summary}");
     assert_eq!(totals.failed, 0, "{summary}");
     assert!(totals.passed > 100, "{summary}");
     assert_eq!(
@@ -160,7 +160,7 @@ async fn without_a_control_api_or_a_second_key_their_scenarios_are_skipped_and_r
     );
     assert!(
         summary.contains(&format!(
-            "Total: {} passed, 0 failed, 10 skipped",
+            "Total: {} passed, 0 failed, 16 skipped",
             totals.passed
         )),
         "{summary}"
@@ -171,6 +171,10 @@ async fn without_a_control_api_or_a_second_key_their_scenarios_are_skipped_and_r
     );
     assert!(
         summary.contains("needs a control API to move the clock (--control): step \"Given the service's clock can be moved\""),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("needs a control API to force outcomes (--control): step \"Given the control API forces the account's next validation to end with \"system_error\"\""),
         "{summary}"
     );
     assert!(
@@ -185,11 +189,11 @@ async fn without_a_control_api_or_a_second_key_their_scenarios_are_skipped_and_r
     let junit = report.junit();
     assert_eq!(
         junit.matches("<skipped message=\"needs a").count(),
-        10,
+        16,
         "{junit}"
     );
     assert!(
-        junit.contains("failures=\"0\" errors=\"0\" skipped=\"10\""),
+        junit.contains("failures=\"0\" errors=\"0\" skipped=\"16\""),
         "{junit}"
     );
     assert!(report.markdown().contains("## Skipped"));
@@ -199,7 +203,7 @@ async fn without_a_control_api_or_a_second_key_their_scenarios_are_skipped_and_r
         .filter(|(_, status)| status == "skipped")
         .count();
     assert_eq!(
-        skipped_steps, 10,
+        skipped_steps, 16,
         "one skipped step per skipped scenario: {steps:?}"
     );
     assert!(

@@ -1,7 +1,8 @@
 //! The suite itself: in front of facesim sits a proxy that breaks one contract on purpose
 //! (a required field dropped, a wrong enum value, a second enrollment or a conflicting attempt
 //! allowed, a wrong key accepted, a link to a page that does not exist, a score written as a
-//! float, a session id not repeated). Each broken contract
+//! float, a session id not repeated; in facesim's control API a clock set back, a clock
+//! without its offset, journal filters ignored, the namespace header dropped). Each broken contract
 //! must fail the run with a message that names the operation and the problem.
 
 mod self_support;
@@ -54,6 +55,19 @@ async fn run_trustmatic_through(fault: Fault, tags: &str) -> RunReport {
             facesim_conformance::trustmatic::API,
             &format!("{broken}/trustmatic"),
             TRUSTMATIC_CREDENTIALS,
+        )
+    })
+    .await
+}
+
+/// Runs what `tags` selects of facesim's control API (scenarios and a few cases of each
+/// property) through a proxy breaking `fault`, in front of the file's shared facesim.
+async fn run_control_through(fault: Fault, tags: &str) -> RunReport {
+    run_api_through(fault, tags, |broken| {
+        Options::new(
+            facesim_conformance::facesim_control::API,
+            &format!("{broken}/_facesim"),
+            "",
         )
     })
     .await
@@ -299,4 +313,71 @@ async fn a_session_id_that_is_not_repeated_is_caught() {
     let property = failed_case(&report, "any session id is repeated exactly");
     assert!(property.contains("sessionId"), "{property}");
     assert!(property.contains("curl "), "{property}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_that_goes_back_is_caught() {
+    let report = run_control_through(Fault::AcceptClockSetBack, "@clock").await;
+    let message = failed_case(
+        &report,
+        "Setting the clock back is a conflict and leaves it where it was",
+    );
+    assert!(
+        message.contains("the control API's refusal: expected status 409, got 200"),
+        "{message}"
+    );
+    assert!(message.contains("POST /clock/set → 200"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clock_without_its_offset_is_named_with_its_schema() {
+    let report = run_control_through(Fault::DropField("offset_seconds"), "@clock").await;
+    let message = failed_case(
+        &report,
+        "Reading the clock shows the virtual time and its offset",
+    );
+    assert!(
+        message.contains("GET /clock answered 200 with a body that breaks schema clock"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"offset_seconds\" is a required property"),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journal_filters_that_are_ignored_are_caught() {
+    let report = run_control_through(Fault::JournalIgnoresFilters, "@journal").await;
+    let limit = failed_case(&report, "The limit caps the entries listed");
+    assert!(limit.contains("expected 2"), "{limit}");
+    let property = failed_case(&report, "the journal honours its limit and filters");
+    assert!(
+        property.contains("with a limit of") || property.contains("does not match the"),
+        "{property}"
+    );
+    assert!(property.contains("minimal input: Query"), "{property}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_namespace_header_that_is_ignored_is_caught() {
+    let report = run_control_through(Fault::DropNamespaceHeader, "@namespaces").await;
+    let state = failed_case(
+        &report,
+        "Vendor state created in a namespace is seen there only",
+    );
+    assert!(state.contains("has no Facesim-Namespace header"), "{state}");
+    let refused = failed_case(
+        &report,
+        "A namespace name that breaks the rule (has space) is refused by the control API",
+    );
+    assert!(
+        refused.contains("expected status 400, got 200"),
+        "{refused}"
+    );
+    let property = failed_case(
+        &report,
+        "namespace names are accepted exactly by the documented rule and keep clocks apart",
+    );
+    assert!(property.contains("minimal input:"), "{property}");
 }

@@ -1400,6 +1400,7 @@ fn journal_entry() -> Value {
         "path": "/checkout/applicants",
         "query": null,
         "api": "checkout",
+        "namespace": "default",
         "request_content_type": "application/json",
         "request_body_bytes": 2,
         "status": 401,
@@ -1461,6 +1462,26 @@ fn the_control_document_serves_every_route_under_its_prefix() {
             format!("/checkout/face-authentications/{FAV}/audit"),
             "auditCheckoutFaceAuthentication",
         ),
+        ("GET", "/truora/outcomes".into(), "listTruoraOutcomes"),
+        ("POST", "/truora/outcomes".into(), "armTruoraOutcome"),
+        ("DELETE", "/truora/outcomes".into(), "disarmTruoraOutcomes"),
+        (
+            "DELETE",
+            "/truora/outcomes/outcome_1".into(),
+            "disarmTruoraOutcome",
+        ),
+        ("GET", "/checkout/outcomes".into(), "listCheckoutOutcomes"),
+        ("POST", "/checkout/outcomes".into(), "armCheckoutOutcome"),
+        (
+            "DELETE",
+            "/checkout/outcomes".into(),
+            "disarmCheckoutOutcomes",
+        ),
+        (
+            "DELETE",
+            "/checkout/outcomes/outcome_1".into(),
+            "disarmCheckoutOutcome",
+        ),
         (
             "GET",
             "/trustmatic/outcomes".into(),
@@ -1482,6 +1503,7 @@ fn the_control_document_serves_every_route_under_its_prefix() {
             "disarmTrustmaticOutcome",
         ),
         ("GET", "/catalogue".into(), "readCatalogue"),
+        ("GET", "/namespaces".into(), "listNamespaces"),
         ("GET", "/scenarios/rules".into(), "listScenarioRules"),
         ("POST", "/scenarios/rules".into(), "addScenario"),
         ("DELETE", "/scenarios/rules".into(), "clearScenarioRules"),
@@ -1519,20 +1541,20 @@ fn control_operations_document_only_the_statuses_facesim_gives() {
         all.sort_unstable();
         all
     };
-    assert_eq!(statuses("getClock"), ["200"]);
+    assert_eq!(statuses("getClock"), ["200", "400"]);
     assert_eq!(statuses("advanceClock"), with(&["200"], &body));
     assert_eq!(statuses("setClock"), with(&["200", "409"], &body));
     assert_eq!(statuses("reset"), ["200", "400"]);
     assert_eq!(statuses("getStateSummary"), ["200", "400"]);
     assert_eq!(statuses("getVendorState"), ["200", "400", "404"]);
     assert_eq!(statuses("getOpenApiDocument"), ["200", "400", "404"]);
-    assert_eq!(statuses("listWebhookReceivers"), ["200"]);
+    assert_eq!(statuses("listWebhookReceivers"), ["200", "400"]);
     assert_eq!(statuses("addWebhookReceiver"), with(&["201", "422"], &body));
     assert_eq!(statuses("listWebhookDeliveries"), ["200", "400"]);
     assert_eq!(statuses("getWebhookEvent"), ["200", "400", "404"]);
     assert_eq!(statuses("removeWebhookReceiver"), ["204", "400", "404"]);
     assert_eq!(statuses("readJournal"), ["200", "400"]);
-    assert_eq!(statuses("emptyJournal"), ["204"]);
+    assert_eq!(statuses("emptyJournal"), ["204", "400"]);
     assert_eq!(
         statuses("actOnCheckoutAttempt"),
         with(&["200", "404", "409", "422"], &body)
@@ -1545,17 +1567,34 @@ fn control_operations_document_only_the_statuses_facesim_gives() {
         statuses("auditCheckoutFaceAuthentication"),
         with(&["200", "404", "409", "422"], &body)
     );
-    assert_eq!(statuses("listTrustmaticOutcomes"), ["200"]);
+    assert_eq!(statuses("listTruoraOutcomes"), ["200", "400"]);
+    assert_eq!(statuses("armTruoraOutcome"), with(&["201", "422"], &body));
+    assert_eq!(statuses("disarmTruoraOutcomes"), ["204", "400"]);
+    assert_eq!(statuses("disarmTruoraOutcome"), ["204", "400", "404"]);
+    assert_eq!(statuses("listCheckoutOutcomes"), ["200", "400"]);
+    assert_eq!(
+        statuses("armCheckoutOutcome"),
+        with(&["201", "404", "422"], &body)
+    );
+    assert_eq!(statuses("disarmCheckoutOutcomes"), ["204", "400"]);
+    assert_eq!(statuses("disarmCheckoutOutcome"), ["204", "400", "404"]);
+    assert_eq!(statuses("listTrustmaticOutcomes"), ["200", "400"]);
     assert_eq!(
         statuses("armTrustmaticOutcome"),
         with(&["201", "422"], &body)
     );
-    assert_eq!(statuses("disarmTrustmaticOutcomes"), ["204"]);
+    assert_eq!(statuses("disarmTrustmaticOutcomes"), ["204", "400"]);
     assert_eq!(statuses("disarmTrustmaticOutcome"), ["204", "400", "404"]);
-    assert_eq!(statuses("listScenarioRules"), ["200"]);
+    assert_eq!(statuses("listScenarioRules"), ["200", "400"]);
+    assert_eq!(statuses("listNamespaces"), ["200", "400"]);
     assert_eq!(statuses("addScenario"), ["201", "400", "408", "413", "422"]);
-    assert_eq!(statuses("clearScenarioRules"), ["204"]);
+    assert_eq!(statuses("clearScenarioRules"), ["204", "400"]);
     assert_eq!(statuses("removeScenarioRule"), ["204", "400", "404"]);
+    // Every operation may answer 400 for a Facesim-Namespace it cannot use.
+    for op in control().operations() {
+        let has_400 = op.statuses().any(|status| status == "400");
+        assert!(has_400, "{:?} documents no 400", op.operation_id());
+    }
     // A path without an endpoint and a method an endpoint does not take answer no operation.
     let document = control().document();
     for (name, error) in [
@@ -1598,15 +1637,27 @@ fn documented_control_answers_pass() {
         "POST",
         "/reset",
         200,
-        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": true, "clock": clock_body()}),
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": true, "clock": clock_body(), "namespace": "default"}),
     );
     pass(
         "POST",
         "/reset?vendor=checkout",
         200,
-        json!({"reset": true, "vendors": ["checkout"], "webhooks": false, "clock_reset": false, "clock": clock_body()}),
+        json!({"reset": true, "vendors": ["checkout"], "webhooks": false, "clock_reset": false, "clock": clock_body(), "namespace": "default"}),
+    );
+    pass(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": false, "clock_reset": true, "clock": clock_body(), "namespace": "ci-job-7"}),
     );
     pass("POST", "/reset?vendor=x", 400, control_error("bad_request"));
+    pass(
+        "GET",
+        "/namespaces",
+        200,
+        json!({"namespaces": [{"name": "default", "default": true, "clock_offset_seconds": 0.0}, {"name": "ci-job-7", "default": false, "clock_offset_seconds": 90.5}], "max_namespaces": 256, "namespace_per_key": false}),
+    );
     let tally =
         |names: &[&str]| -> Value { names.iter().map(|n| (n.to_string(), json!(0))).collect() };
     pass(
@@ -1835,13 +1886,39 @@ fn broken_control_answers_are_refused() {
         "POST",
         "/reset",
         200,
-        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": false, "clock": clock_body()}),
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": true, "clock_reset": false, "clock": clock_body(), "namespace": "default"}),
     );
     refused(
         "POST",
         "/reset",
         200,
-        json!({"reset": true, "vendors": ["acme"], "webhooks": false, "clock_reset": false, "clock": clock_body()}),
+        json!({"reset": true, "vendors": ["acme"], "webhooks": false, "clock_reset": false, "clock": clock_body(), "namespace": "default"}),
+    );
+    // The default namespace is always listed; names follow the header's rule.
+    refused(
+        "GET",
+        "/namespaces",
+        200,
+        json!({"namespaces": [], "max_namespaces": 256, "namespace_per_key": false}),
+    );
+    refused(
+        "GET",
+        "/namespaces",
+        200,
+        json!({"namespaces": [{"name": "a/b", "default": false, "clock_offset_seconds": 0.0}], "max_namespaces": 256, "namespace_per_key": false}),
+    );
+    // A reset of the default namespace without ?vendor= forgets webhook traffic; a bad name.
+    refused(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["truora", "checkout", "trustmatic"], "webhooks": false, "clock_reset": true, "clock": clock_body(), "namespace": "default"}),
+    );
+    refused(
+        "POST",
+        "/reset",
+        200,
+        json!({"reset": true, "vendors": ["truora"], "webhooks": false, "clock_reset": false, "clock": clock_body(), "namespace": "no spaces"}),
     );
     // Exactly one of error and score, within the operation's range and codes.
     refused(
@@ -1903,6 +1980,58 @@ fn broken_control_answers_are_refused() {
         "/scenarios/rules",
         201,
         json!({"ids": ["outcome_1"]}),
+    );
+}
+
+#[test]
+fn armed_truora_and_checkout_outcome_answers_are_checked() {
+    let pass = |method: &str, path: &str, status: u16, body: Value| {
+        control_check(method, path, status, &body)
+            .unwrap_or_else(|e| panic!("{method} {path} {status} refused {body}: {e}"));
+    };
+    let refused = |method: &str, path: &str, status: u16, body: Value| {
+        assert!(
+            control_check(method, path, status, &body).is_err(),
+            "{method} {path} {status} accepted {body}"
+        );
+    };
+    pass(
+        "POST",
+        "/truora/outcomes",
+        201,
+        json!({"id": "outcome_1", "account_id": "acc-1", "outcome": "system_error", "remaining": 2}),
+    );
+    pass(
+        "GET",
+        "/truora/outcomes",
+        200,
+        json!({"outcomes": [{"id": "outcome_2", "account_id": "acc-1", "outcome": "face_in_blocklist", "remaining": 1}]}),
+    );
+    pass(
+        "POST",
+        "/checkout/outcomes",
+        201,
+        json!({"id": "outcome_1", "applicant_id": APLT, "outcome": "61411I", "remaining": 1}),
+    );
+    pass("GET", "/checkout/outcomes", 200, json!({"outcomes": []}));
+    pass(
+        "POST",
+        "/checkout/outcomes",
+        404,
+        control_error("not_found"),
+    );
+    // Armed Truora and Checkout outcomes are named as the control API writes them.
+    refused(
+        "POST",
+        "/truora/outcomes",
+        201,
+        json!({"id": "outcome_1", "account_id": "acc-1", "outcome": "declined", "remaining": 1}),
+    );
+    refused(
+        "POST",
+        "/checkout/outcomes",
+        201,
+        json!({"id": "outcome_1", "applicant_id": APLT, "outcome": "61411", "remaining": 1}),
     );
 }
 
@@ -2018,6 +2147,50 @@ fn control_request_schemas_can_be_checked_alone() {
     refused(
         "trustmatic-outcomes.arm_request",
         json!({"operation": "face_liveness", "score": 0.5, "session": "s"}),
+    );
+    ok(
+        "truora-outcomes.arm_request",
+        json!({"account_id": "acc-1", "outcome": "system_error", "times": null}),
+    );
+    ok(
+        "truora-outcomes.arm_request",
+        json!({"account_id": "acc-1", "outcome": "face_in_blocklist", "times": 3}),
+    );
+    refused(
+        "truora-outcomes.arm_request",
+        json!({"account_id": "acc 1", "outcome": "system_error"}),
+    );
+    refused(
+        "truora-outcomes.arm_request",
+        json!({"account_id": "acc-1", "outcome": "expired"}),
+    );
+    refused(
+        "truora-outcomes.arm_request",
+        json!({"account_id": "acc-1", "outcome": "system_error", "times": 0}),
+    );
+    refused(
+        "truora-outcomes.arm_request",
+        json!({"outcome": "system_error"}),
+    );
+    ok(
+        "checkout-outcomes.arm_request",
+        json!({"applicant_id": APLT, "outcome": "62304", "times": 2}),
+    );
+    ok(
+        "checkout-outcomes.arm_request",
+        json!({"applicant_id": APLT, "outcome": "61411"}),
+    );
+    refused(
+        "checkout-outcomes.arm_request",
+        json!({"applicant_id": APLT, "outcome": "62999"}),
+    );
+    refused(
+        "checkout-outcomes.arm_request",
+        json!({"applicant_id": APLT, "outcome": 62304}),
+    );
+    refused(
+        "checkout-outcomes.arm_request",
+        json!({"applicant_id": "fav_1", "outcome": "10000"}),
     );
     ok(
         "scenario",

@@ -1,15 +1,19 @@
 //! `cargo bench -p facesim --bench model_pipeline`: the model matcher on real faces
 //! (`fixtures/faces/`). Prints, per stage and end to end, the median latency of verifying one
-//! pair; the same two models run bare through ONNX Runtime on the same inputs (the ratio is
-//! the overhead facesim adds); and the peak RSS of a `facesim serve --matcher model` process
-//! after it verified pairs over HTTP.
+//! pair; the same two models run bare through ONNX Runtime on the same inputs and with the same
+//! scheduling as the matcher (the two pictures at once, one session pair each, the same session
+//! options), so that the ratio is the overhead facesim adds; and the peak RSS of a
+//! `facesim serve --matcher model` process after it verified pairs over HTTP.
+//!
+//! `FACESIM_BENCH_THREADS=n` runs the matcher and the bare models with `n` intra-op threads per
+//! session instead of the default.
 
-use facesim::media::model::{align, cosine, detector, runtime};
+use facesim::media::model::{align, detector};
+use facesim::media::model::{cosine, runtime, Tuning, Worker};
 use facesim::media::{decode, Matcher, MediaKind, ModelFiles, ModelMatcher};
 use fast_image_resize::Resizer;
-use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
-use ort::value::Tensor;
+use ort::value::TensorRef;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -46,24 +50,65 @@ fn time<T>(mut f: impl FnMut() -> T) -> f64 {
     )
 }
 
-fn bare_session(bytes: &[u8]) -> Session {
-    let environment = runtime::environment(&runtime::library_path()).expect("runtime");
-    Session::builder(environment)
-        .and_then(|b| Ok(b.with_optimization_level(GraphOptimizationLevel::All)?))
-        .and_then(|b| Ok(b.with_intra_threads(2)?))
-        .and_then(|b| Ok(b.with_intra_op_spinning(false)?))
-        .and_then(|b| Ok(b.with_quant_qdq(false)?))
-        .expect("session options")
-        .commit_from_memory(bytes)
-        .expect("model loads")
+/// CPU time the whole process has used so far, every thread included (`/proc/self/stat`, in
+/// clock ticks of 10 ms: only sums over many runs are meaningful).
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// The two models, bare: plain sessions run on ready input tensors.
+struct Bare {
+    detector: Session,
+    recognizer: Session,
+}
+
+impl Bare {
+    fn new(files: ModelFiles<'_>, threads: usize) -> Bare {
+        let environment = runtime::environment(&runtime::library_path()).expect("runtime");
+        Bare {
+            detector: runtime::session(environment, files.detector, "detector", threads)
+                .expect("detector loads"),
+            recognizer: runtime::session(environment, files.recognizer, "recognizer", threads)
+                .expect("recognizer loads"),
+        }
+    }
+
+    /// Both models on one picture's inputs; answers the time of each.
+    fn run(&mut self, boxed: &[f32], crop: &[f32]) -> (Duration, Duration) {
+        let start = Instant::now();
+        let input = TensorRef::from_array_view(([1usize, 3, 640, 640], boxed)).unwrap();
+        self.detector.run(ort::inputs!["input" => input]).unwrap();
+        let detected = start.elapsed();
+        let input = TensorRef::from_array_view(([1usize, 3, 112, 112], crop)).unwrap();
+        self.recognizer.run(ort::inputs!["data" => input]).unwrap();
+        (detected, start.elapsed() - detected)
+    }
 }
 
 fn main() {
     let files = ModelFiles::read(&root().join("models")).expect("models");
-    let matcher = ModelMatcher::load(&runtime::library_path(), files).unwrap_or_else(|e| {
-        eprintln!("{e}");
-        std::process::exit(2)
-    });
+    let mut tuning = Tuning::default();
+    if let Some(threads) = std::env::var("FACESIM_BENCH_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        tuning.intra_threads = threads;
+    }
+    let matcher =
+        ModelMatcher::load_tuned(&runtime::library_path(), files, tuning).unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2)
+        });
+    let environment = runtime::environment(&runtime::library_path()).expect("runtime");
+    let mut worker = Worker::new(environment, files, tuning.intra_threads).expect("worker");
     let faces = root().join("simulator/fixtures/faces");
     let bytes: Vec<Vec<u8>> = PAIR
         .iter()
@@ -71,89 +116,58 @@ fn main() {
         .collect();
 
     let mut rows: Vec<(String, f64)> = Vec::new();
-    let stage =
-        |rows: &mut Vec<(String, f64)>, name: &str, ms: f64| rows.push((name.to_string(), ms));
     let kind = MediaKind::Jpeg;
     let pictures: Vec<_> = bytes
         .iter()
         .map(|b| decode(kind, b).unwrap().into_rgb8())
         .collect();
-    stage(
-        &mut rows,
-        "decode (JPEG → RGB), both pictures",
-        time(|| {
-            bytes
-                .iter()
-                .map(|b| decode(kind, b).unwrap().into_rgb8())
-                .collect::<Vec<_>>()
-        }),
-    );
-    let mut resizer = Resizer::new();
-    let letterbox_ms = time(|| {
-        pictures
+    let decode_ms = time(|| {
+        bytes
             .iter()
-            .map(|p| detector::letterbox(p, &mut resizer))
+            .map(|b| decode(kind, b).unwrap().into_rgb8())
             .collect::<Vec<_>>()
     });
-    stage(
-        &mut rows,
-        "letterbox to 640×640 BGR, both",
-        time(|| {
-            pictures
-                .iter()
-                .map(|p| detector::letterbox(p, &mut resizer))
-                .collect::<Vec<_>>()
-        }),
-    );
-    stage(
-        &mut rows,
-        "detector inference + box decoding, both",
+    rows.push(("decode (JPEG → RGB8)".into(), decode_ms));
+    rows.push((
+        "letterbox to 640×640 BGR planes".into(),
+        time(|| pictures.iter().for_each(|p| worker.letterbox(p))),
+    ));
+    rows.push((
+        "detector inference + box decoding".into(),
         time(|| {
             for p in &pictures {
-                matcher
-                    .run_detector(detector::letterbox(p, &mut Resizer::new()))
-                    .unwrap();
+                worker.letterbox(p);
+                worker.run_detector().unwrap();
             }
-        }) - letterbox_ms,
-    );
+        }) - rows[1].1,
+    ));
     let largest: Vec<_> = pictures
         .iter()
-        .map(|p| matcher.faces(p).unwrap()[0])
+        .map(|p| worker.faces(p).unwrap()[0])
         .collect();
-    stage(
-        &mut rows,
-        "align to 112×112, both",
+    let align_ms = time(|| {
+        for (p, f) in pictures.iter().zip(&largest) {
+            worker.align(p, f);
+        }
+    });
+    rows.push(("align to 112×112".into(), align_ms));
+    rows.push((
+        "recogniser inference".into(),
         time(|| {
-            pictures
-                .iter()
-                .zip(&largest)
-                .map(|(p, f)| align::crop(p, &f.landmarks))
-                .collect::<Vec<_>>()
-        }),
-    );
-    let crops: Vec<Vec<f32>> = pictures
-        .iter()
-        .zip(&largest)
-        .map(|(p, f)| align::crop(p, &f.landmarks))
-        .collect();
-    stage(
-        &mut rows,
-        "recogniser inference, both",
-        time(|| {
-            for c in &crops {
-                matcher.run_recognizer(c.clone()).unwrap();
+            for (p, f) in pictures.iter().zip(&largest) {
+                worker.embed(p, f).unwrap();
             }
-        }),
-    );
+        }) - align_ms,
+    ));
     let analyses: Vec<_> = bytes
         .iter()
         .map(|b| matcher.analyze(b, false).unwrap())
         .collect();
-    stage(
-        &mut rows,
-        "cosine + calibration",
+    rows.push((
+        "cosine + calibration".into(),
         time(|| matcher.similarity(&analyses[0], &analyses[1], 0.7)),
-    );
+    ));
+    drop(worker);
     // Warm reference: the reference was seen before (a stored picture sent again).
     matcher.analyze(&bytes[1], false).unwrap();
     let probe_variants: Vec<Vec<u8>> = (0..=RUNS)
@@ -166,44 +180,83 @@ fn main() {
     let mut probes = probe_variants.iter();
     let known_reference = time(|| {
         let p = probes.next().expect("one probe per run");
-        let a = matcher.analyze(p, false).unwrap();
-        let b = matcher.analyze(&bytes[1], false).unwrap();
-        matcher.similarity(&a, &b, 0.7)
+        let both = matcher.analyze_all(&[p, &bytes[1]], false);
+        let (a, b) = (both[0].as_ref().unwrap(), both[1].as_ref().unwrap());
+        matcher.similarity(a, b, 0.7)
     });
 
-    // The same models, bare: session.run on the very same input tensors; interleaved run by
-    // run with the cold end-to-end pair so that both see the same machine load.
-    let mut bare_detector = bare_session(files.detector);
-    let mut bare_recognizer = bare_session(files.recognizer);
-    let boxed: Vec<Vec<f32>> = pictures
+    // The same models, bare, on the very same input tensors: `concurrent` schedules them as the
+    // matcher does (each picture on its own thread with its own sessions), `sequential` runs
+    // both pictures one after the other on sessions of 2 threads. Interleaved run by run with
+    // the cold end-to-end pair, alternating which goes first, so all see the same load.
+    let inputs: Vec<(Vec<f32>, Vec<f32>)> = pictures
         .iter()
-        .map(|p| detector::letterbox(p, &mut Resizer::new()).tensor)
+        .zip(&largest)
+        .map(|(p, f)| {
+            let boxed = detector::letterbox(p, &mut Resizer::new());
+            (boxed.tensor().to_vec(), align::crop(p, &f.landmarks))
+        })
         .collect();
-    let (mut cold, mut bare, mut bare_detect, mut bare_embed) = (vec![], vec![], vec![], vec![]);
+    let mut concurrent: Vec<Bare> = (0..2)
+        .map(|_| Bare::new(files, tuning.intra_threads))
+        .collect();
+    let mut sequential = Bare::new(files, 2);
+    let (mut cold, mut bare, mut bare_detect, mut bare_embed, mut one_by_one) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    // CPU time used by each kind of run, summed over the counted runs.
+    let (mut cpu_cold, mut cpu_bare, mut cpu_one_by_one) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let cpu = |f: &mut dyn FnMut()| {
+        let before = process_cpu();
+        f();
+        process_cpu().saturating_sub(before)
+    };
+    let run_bare = |concurrent: &mut [Bare]| {
+        let start = Instant::now();
+        let (first, second) = concurrent.split_at_mut(1);
+        let (a, _) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| second[0].run(&inputs[1].0, &inputs[1].1));
+            let mine = first[0].run(&inputs[0].0, &inputs[0].1);
+            (mine, other.join().unwrap())
+        });
+        (start.elapsed(), a)
+    };
     for run in 0..=PAIRED_RUNS {
-        let start = Instant::now();
-        for t in &boxed {
-            let input = Tensor::from_array(([1usize, 3, 640, 640], t.clone())).unwrap();
-            bare_detector.run(ort::inputs!["input" => input]).unwrap();
+        let end_to_end = || {
+            // Cold: both pictures new to the matcher.
+            matcher.forget();
+            let start = Instant::now();
+            let both = matcher.analyze_all(&[&bytes[0], &bytes[1]], false);
+            let (a, b) = (both[0].as_ref().unwrap(), both[1].as_ref().unwrap());
+            std::hint::black_box(matcher.similarity(a, b, 0.7));
+            start.elapsed()
+        };
+        let (mut b, mut e, mut seq) = (None, None, Duration::ZERO);
+        let (mut bare_cpu, mut e2e_cpu) = (Duration::ZERO, Duration::ZERO);
+        for turn in [run % 2, 1 - run % 2] {
+            if turn == 0 {
+                bare_cpu = cpu(&mut || b = Some(run_bare(&mut concurrent)));
+            } else {
+                e2e_cpu = cpu(&mut || e = Some(end_to_end()));
+            }
         }
-        let detected = start.elapsed();
-        for c in &crops {
-            let input = Tensor::from_array(([1usize, 3, 112, 112], c.clone())).unwrap();
-            bare_recognizer.run(ort::inputs!["data" => input]).unwrap();
-        }
-        let both = start.elapsed();
-        // Cold: both pictures new to the matcher.
-        matcher.forget();
-        let start = Instant::now();
-        let a = matcher.analyze(&bytes[0], false).unwrap();
-        let b = matcher.analyze(&bytes[1], false).unwrap();
-        std::hint::black_box(matcher.similarity(&a, &b, 0.7));
-        let end_to_end = start.elapsed();
+        let ((pair, (detect, embed)), e2e) = (b.expect("ran"), e.expect("ran"));
+        let seq_cpu = cpu(&mut || {
+            let start = Instant::now();
+            for (boxed, crop) in &inputs {
+                sequential.run(boxed, crop);
+            }
+            seq = start.elapsed();
+        });
         if run > 0 {
-            bare_detect.push(detected);
-            bare_embed.push(both - detected);
-            bare.push(both);
-            cold.push(end_to_end);
+            cpu_bare += bare_cpu;
+            cpu_cold += e2e_cpu;
+            cpu_one_by_one += seq_cpu;
+            bare_detect.push(detect);
+            bare_embed.push(embed);
+            bare.push(pair);
+            cold.push(e2e);
+            one_by_one.push(seq);
         }
     }
     let ratios: Vec<Duration> = cold
@@ -212,34 +265,47 @@ fn main() {
         .map(|(c, b)| Duration::from_secs_f64(c.as_secs_f64() / b.as_secs_f64()))
         .collect();
     let ratio = median(ratios) / 1000.0;
-    let (end_to_end, bare_detect, bare_embed, bare) = (
+    let (end_to_end, bare_detect, bare_embed, bare, one_by_one) = (
         median(cold),
         median(bare_detect),
         median(bare_embed),
         median(bare),
+        median(one_by_one),
     );
 
     println!(
-        "model matcher, one pair ({} and {}), median of {RUNS} runs per stage",
-        PAIR[0], PAIR[1]
+        "model matcher, one pair ({} and {}), {} workers × {} intra-op thread(s)",
+        PAIR[0], PAIR[1], tuning.workers, tuning.intra_threads
     );
     println!();
-    println!("| stage | median ms |");
+    println!("| stage (both pictures, one after the other, one worker) | median ms |");
     println!("| --- | ---: |");
     for (name, ms) in &rows {
         println!("| {name} | {ms:.2} |");
     }
-    println!("| **end to end: analyse both, compare** | **{end_to_end:.2}** |");
+    println!("| **end to end: analyse both at once, compare** | **{end_to_end:.2}** |");
     println!("| end to end, the reference seen before (a new probe) | {known_reference:.2} |");
     println!();
     println!("| bare ONNX Runtime, same inputs | median ms |");
     println!("| --- | ---: |");
-    println!("| detector, both | {bare_detect:.2} |");
-    println!("| recogniser, both | {bare_embed:.2} |");
-    println!("| **both models, both pictures** | **{bare:.2}** |");
+    println!("| detector, one picture (while the other runs) | {bare_detect:.2} |");
+    println!("| recogniser, one picture (while the other runs) | {bare_embed:.2} |");
+    println!("| **both models, both pictures at once (as the matcher)** | **{bare:.2}** |");
+    println!("| both models, both pictures one after the other, 2 threads per session | {one_by_one:.2} |");
+    println!();
+    let per_pair = |total: Duration| total.as_secs_f64() * 1000.0 / PAIRED_RUNS as f64;
+    println!("| CPU time per pair (all threads, mean of {PAIRED_RUNS} runs) | ms |");
+    println!("| --- | ---: |");
+    println!("| end to end, both new | {:.1} |", per_pair(cpu_cold));
+    println!("| bare, both at once | {:.1} |", per_pair(cpu_bare));
+    println!(
+        "| bare, one after the other, 2 threads per session | {:.1} |",
+        per_pair(cpu_one_by_one)
+    );
     println!();
     println!(
-        "overhead: end to end / bare = {ratio:.2}× (median of {PAIRED_RUNS} interleaved runs; target ≤ 1.3×); end to end {end_to_end:.1} ms (target < 30 ms)"
+        "overhead: end to end / bare = {ratio:.2}× wall (median of {PAIRED_RUNS} interleaved runs; target ≤ 1.3×), {:.2}× CPU time; end to end {end_to_end:.1} ms (target < 30 ms)",
+        cpu_cold.as_secs_f64() / cpu_bare.as_secs_f64()
     );
     let c = cosine(
         analyses[0].embedding.as_deref().unwrap(),
@@ -248,15 +314,15 @@ fn main() {
     println!("cosine of the pair: {c:.3}");
     match serve_and_measure(&bytes) {
         Ok((rss, latency)) => println!(
-            "facesim serve --matcher model: peak RSS {:.0} MB after 20 verifications over HTTP, each with a new probe (median {latency:.1} ms)",
+            "facesim serve --matcher model: peak RSS {:.0} MB after 20 verifications over HTTP, both pictures new each time (median {latency:.1} ms)",
             rss as f64 / 1024.0
         ),
         Err(e) => println!("facesim serve --matcher model: not measured ({e})"),
     }
 }
 
-/// Starts the facesim binary with the model matcher, verifies the pair 20 times over HTTP and
-/// answers its peak RSS (KiB, `VmHWM`) and the median request latency.
+/// Starts the facesim binary with the model matcher, verifies the pair 20 times over HTTP (both
+/// pictures new each time) and answers its peak RSS (KiB, `VmHWM`) and the median request latency.
 fn serve_and_measure(bytes: &[Vec<u8>]) -> Result<(u64, f64), String> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_facesim"))
         .args(["serve", "--addr", "127.0.0.1:0", "--matcher", "model"])
@@ -277,13 +343,14 @@ fn serve_and_measure(bytes: &[Vec<u8>]) -> Result<(u64, f64), String> {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let mut latencies = Vec::new();
     for i in 0..20 {
-        // A new probe each time (bytes after the JPEG's end change its digest, not its pixels).
-        let mut probe = bytes[0].clone();
+        // New pictures each time (bytes after the JPEG's end change its digest, not its pixels).
+        let (mut probe, mut reference) = (bytes[0].clone(), bytes[1].clone());
         probe.extend_from_slice(format!("{i:08}").as_bytes());
+        reference.extend_from_slice(format!("{i:08}").as_bytes());
         let body = format!(
             r#"{{"sessionId":"bench","probe":{{"imageBase64":"{}"}},"reference":{{"imageBase64":"{}"}}}}"#,
             b64(&probe),
-            b64(&bytes[1])
+            b64(&reference)
         );
         let start = Instant::now();
         let answer = post(&addr, "/trustmatic/api/v1/face/verify", &body)?;

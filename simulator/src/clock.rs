@@ -42,6 +42,13 @@ impl Clock {
             });
     }
 
+    /// Puts the clock `offset` ahead of real time, whatever it read before (restoring a saved
+    /// state); a negative offset counts as zero.
+    pub fn set_offset(&self, offset: Duration) {
+        let ms = offset.num_milliseconds().max(0);
+        self.offset_ms.store(ms, Ordering::SeqCst);
+    }
+
     /// Returns the clock to real time.
     pub fn reset(&self) {
         self.offset_ms.store(0, Ordering::SeqCst);
@@ -63,6 +70,16 @@ mod tests {
         assert_eq!(clock.offset(), Duration::seconds(3600));
         clock.reset();
         assert_eq!(other.offset(), Duration::zero());
+    }
+
+    #[test]
+    fn set_offset_replaces_the_offset() {
+        let clock = Clock::default();
+        clock.advance(Duration::seconds(10));
+        clock.set_offset(Duration::milliseconds(2500));
+        assert_eq!(clock.clone().offset(), Duration::milliseconds(2500));
+        clock.set_offset(Duration::seconds(-5));
+        assert_eq!(clock.offset(), Duration::zero());
     }
 
     #[test]

@@ -28,6 +28,12 @@ pub struct Config {
     /// The request journal of the control API.
     #[serde(default)]
     pub journal: crate::journal::JournalConfig,
+    /// Namespaces keeping parallel test runs apart.
+    #[serde(default)]
+    pub isolation: crate::namespace::IsolationConfig,
+    /// Saving the state to a file (`serve --state FILE`).
+    #[serde(default)]
+    pub persistence: crate::persistence::PersistenceConfig,
 }
 
 /// The Trustmatic API's behaviour and Basic-auth users.
@@ -332,6 +338,8 @@ impl Config {
         }
         self.webhooks.check()?;
         self.journal.check()?;
+        self.isolation.check()?;
+        self.persistence.check()?;
         self.checkout.check()?;
         self.trustmatic.check()
     }

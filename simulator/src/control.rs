@@ -37,6 +37,8 @@ pub fn router() -> Router<Arc<App>> {
         .route("/openapi/{document}", get(openapi))
         .merge(crate::webhooks::routes::router())
         .merge(crate::journal::router())
+        .merge(crate::namespace::routes::router())
+        .nest("/truora", crate::truora::armed_routes::router())
         .nest("/checkout", crate::checkout::control::router())
         .nest("/trustmatic", crate::trustmatic::control::router())
         .nest("/scenarios", crate::scenario::routes::router())
@@ -159,8 +161,8 @@ pub struct ClockBody {
 
 fn clock_body(app: &App) -> ClockBody {
     ClockBody {
-        now: rfc3339_nanos(app.clock.now()),
-        offset_seconds: app.clock.offset().num_milliseconds() as f64 / 1000.0,
+        now: rfc3339_nanos(app.clock().now()),
+        offset_seconds: app.clock().offset().num_milliseconds() as f64 / 1000.0,
     }
 }
 
@@ -206,14 +208,14 @@ async fn advance(
             format!("seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}; the clock only moves forward"),
         ));
     }
-    let total = app.clock.offset().num_seconds() as f64 + request.seconds;
+    let total = app.clock().offset().num_seconds() as f64 + request.seconds;
     if total > MAX_OFFSET_SECONDS {
         return Err(ControlError::new(
             StatusCode::BAD_REQUEST,
             format!("the virtual clock may run at most {MAX_OFFSET_SECONDS} seconds (100 years) ahead; reset it first"),
         ));
     }
-    app.clock.advance(chrono::Duration::milliseconds(
+    app.clock().advance(chrono::Duration::milliseconds(
         (request.seconds * 1000.0).round() as i64,
     ));
     Ok(Json(clock_body(&app)))
@@ -241,7 +243,7 @@ async fn set_clock(
     let target = chrono::DateTime::parse_from_rfc3339(&request.now)
         .map_err(|e| expected(format!("{:?} is not an RFC 3339 time ({e})", request.now)))?
         .to_utc();
-    let now = app.clock.now();
+    let now = app.clock().now();
     if target < now {
         return Err(ControlError::new(
             StatusCode::CONFLICT,
@@ -253,12 +255,12 @@ async fn set_clock(
         ));
     }
     let max_offset = chrono::Duration::seconds(MAX_OFFSET_SECONDS as i64);
-    if app.clock.offset() + (target - now) > max_offset {
+    if app.clock().offset() + (target - now) > max_offset {
         return Err(bad_request(format!(
             "the virtual clock may run at most {MAX_OFFSET_SECONDS} seconds (100 years) ahead; reset it first"
         )));
     }
-    app.clock.advance_to(target);
+    app.clock().advance_to(target);
     Ok(Json(clock_body(&app)))
 }
 
@@ -275,10 +277,13 @@ pub struct ResetBody {
     pub clock_reset: bool,
     /// The clock after the reset.
     pub clock: ClockBody,
+    /// The namespace reset (`default` for the default namespace).
+    pub namespace: String,
 }
 
 /// Without a query, empties everything and returns the clock to real time; with `?vendor=`
-/// (repeatable), empties only those vendors' state.
+/// (repeatable), empties only those vendors' state. In a named namespace (`Facesim-Namespace`),
+/// only that namespace is touched: without a query it is forgotten, clock included.
 async fn reset(
     State(app): State<Arc<App>>,
     RawQuery(query): RawQuery,
@@ -297,10 +302,12 @@ async fn reset(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let everything = chosen.is_empty();
-    if everything {
-        app.reset();
-    } else {
-        chosen.iter().for_each(|vendor| vendor.clear(&app));
+    let tenant = app.tenant();
+    let named = tenant.name.is_some();
+    match (everything, named) {
+        (true, false) => app.reset(),
+        (true, true) => app.tenants.drop_tenant(&tenant),
+        (false, _) => chosen.iter().for_each(|vendor| vendor.clear(&app)),
     }
     Ok(Json(ResetBody {
         reset: true,
@@ -309,9 +316,10 @@ async fn reset(
             .filter(|v| everything || chosen.contains(v))
             .map(|v| v.as_str())
             .collect(),
-        webhooks: everything,
+        webhooks: everything && !named,
         clock_reset: everything,
         clock: clock_body(&app),
+        namespace: tenant.label().to_string(),
     }))
 }
 

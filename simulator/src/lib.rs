@@ -3,6 +3,7 @@
 //! One listener serves every vendor under its own path prefix; each vendor has a state machine
 //! (plain Rust, driven by the virtual [`clock`]) and a thin HTTP adapter.
 
+pub mod armed;
 pub mod body;
 pub mod catalogue;
 pub mod checkout;
@@ -14,6 +15,8 @@ pub mod ids;
 pub mod inspect;
 pub mod journal;
 pub mod media;
+pub mod namespace;
+pub mod persistence;
 pub mod query_params;
 pub mod scenario;
 pub mod server;

@@ -6,6 +6,7 @@ use facesim::media::{
     DeterministicMatcher, FaceCount, FixtureFormat, FixtureSpec, Liveness, Marker, Matcher,
     ModelFiles, ModelMatcher,
 };
+use facesim::persistence;
 use facesim::scenario::ScenarioFile;
 use facesim::state::App;
 use std::io::{IsTerminal, Write};
@@ -60,6 +61,13 @@ struct ServeArgs {
     /// several (their rules are tried in the order given).
     #[arg(long = "scenario", value_name = "FILE")]
     scenarios: Vec<PathBuf>,
+    /// Keep the state (namespaces, vendor resources, armed outcomes, clocks) in FILE: loaded on
+    /// start, saved at an interval and on SIGINT/SIGTERM. A missing FILE starts empty.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Seconds between two saves of --state (overrides persistence.interval_seconds, default 30).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    state_interval: Option<u64>,
 }
 
 /// The face matchers `serve` offers.
@@ -162,6 +170,9 @@ fn serve(args: ServeArgs) -> ExitCode {
     if let Some(strict) = args.strict {
         config.server.strict = strict;
     }
+    if let Some(seconds) = args.state_interval {
+        config.persistence.interval_seconds = seconds;
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -176,6 +187,11 @@ fn serve(args: ServeArgs) -> ExitCode {
             Err(e) => return fail(format!("invalid scenario {e}")),
         }
     }
+    let saved_state = match args.state.as_deref().map(persistence::file::read) {
+        None | Some(Ok(None)) => None,
+        Some(Ok(Some(state))) => Some(state),
+        Some(Err(e)) => return fail(e),
+    };
     let matcher = match matcher(args.matcher) {
         Ok(m) => m,
         Err(e) => return fail(format!("--matcher model cannot start: {e}")),
@@ -202,21 +218,59 @@ fn serve(args: ServeArgs) -> ExitCode {
             .as_deref()
             .or(Some(config.server.public_url.as_str()));
         let public_url = facesim::server::public_url(configured, bound);
+        let interval = std::time::Duration::from_secs(config.persistence.interval_seconds);
+        let mut app = App::new(config, public_url.clone(), matcher);
+        let saver = match &args.state {
+            Some(path) => match restore_state(path, saved_state, &mut app) {
+                Ok(()) => Some(Arc::new(persistence::Saver::new(path.clone()))),
+                Err(e) => return fail(e),
+            },
+            None => None,
+        };
+        let app = Arc::new(app);
         println!("facesim listening on http://{bound}");
         let _ = std::io::stdout().flush();
-        tracing::info!(%public_url, matcher = matcher.name(), "serving");
-        let app = Arc::new(App::new(config, public_url, matcher));
+        tracing::info!(%public_url, matcher = app.matcher.name(), "serving");
         for (source, file) in scenarios {
-            match app.rules.lock().add(&source, file.rules) {
+            match app.rules.lock().add(&source, None, file.rules) {
                 Ok(ids) => tracing::info!(%source, rules = ids.len(), "scenario loaded"),
                 Err(e) => return fail(format!("scenario {source}: {e}")),
             }
         }
-        match facesim::server::serve(listener, app, shutdown).await {
+        let saves = saver
+            .as_ref()
+            .map(|s| persistence::spawn_interval_saves(s.clone(), app.clone(), interval));
+        let served = facesim::server::serve(listener, app.clone(), shutdown).await;
+        if let Some(saves) = saves {
+            saves.abort();
+        }
+        if let Some(saver) = &saver {
+            saver.save_logged(&app, true).await;
+        }
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(e),
         }
     })
+}
+
+/// Restores the state read from `path` (if there was a file) into `app` and logs what it did.
+fn restore_state(
+    path: &std::path::Path,
+    state: Option<persistence::StateFile>,
+    app: &mut App,
+) -> Result<(), persistence::LoadError> {
+    let path_shown = path.display();
+    match state {
+        None => tracing::info!(path = %path_shown, "no state file yet; starting empty"),
+        Some(state) => {
+            let saved_at = state.saved_at;
+            persistence::restore(path, state, app)?;
+            let namespaces = app.tenants.all().len();
+            tracing::info!(path = %path_shown, %saved_at, namespaces, "state loaded");
+        }
+    }
+    Ok(())
 }
 
 /// Installs the SIGINT/SIGTERM handlers now and answers a future that completes on either.

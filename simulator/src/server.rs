@@ -64,6 +64,11 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             crate::journal::record,
         ))
+        // Outermost: everything below, the journal included, runs inside the namespace.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            crate::namespace::middleware::enter,
+        ))
         .with_state(app);
     // Method names are made canonical before any routing happens.
     let canonical = middleware::from_fn(checkout::http::canonical_method);

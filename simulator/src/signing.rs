@@ -19,6 +19,17 @@ impl Default for LinkSigner {
 }
 
 impl LinkSigner {
+    /// A signer with a known key (a restored state's), so that links signed before a restart
+    /// stay valid.
+    pub fn from_key(key: [u8; 32]) -> LinkSigner {
+        LinkSigner { key }
+    }
+
+    /// The signing key, for saving with the state.
+    pub fn key(&self) -> [u8; 32] {
+        self.key
+    }
+
     fn mac(&self, path: &str, expires: i64) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("any key length");
         mac.update(path.as_bytes());

@@ -42,3 +42,26 @@ macro_rules! slug_enum {
         }
     };
 }
+
+/// Implements `Deserialize` by wire name (through `parse`) for enums declared with
+/// [`slug_enum!`], e.g. to read them back from a state file.
+#[macro_export]
+macro_rules! slug_enum_deserialize {
+    ($($name:path),+ $(,)?) => {
+        $(
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                    <$name>::parse(&text).ok_or_else(|| {
+                        serde::de::Error::custom(format!(
+                            "unknown {} {:?}, expected one of: {}",
+                            stringify!($name),
+                            text,
+                            <$name>::names()
+                        ))
+                    })
+                }
+            }
+        )+
+    };
+}

@@ -3,9 +3,10 @@
 use crate::clock::Clock;
 use crate::config::{Config, TruoraPermission};
 use crate::media::Matcher;
+use crate::namespace::{Tenant, Tenants};
 use crate::signing::LinkSigner;
 use crate::strict::StrictLog;
-use crate::truora::engine::{Caller, Settings, Store};
+use crate::truora::engine::Caller;
 use crate::truora::views::Links;
 use crate::webhooks::Webhooks;
 use chrono::{DateTime, Duration, Utc};
@@ -16,8 +17,6 @@ use std::sync::Arc;
 
 /// The shared application state.
 pub struct App {
-    /// The virtual clock.
-    pub clock: Clock,
     /// The loaded configuration.
     pub config: Config,
     /// Base URL for links, without a trailing slash.
@@ -26,12 +25,8 @@ pub struct App {
     pub signer: LinkSigner,
     /// The active face matcher.
     pub matcher: Arc<dyn Matcher>,
-    /// Truora state.
-    pub truora: Mutex<Store>,
-    /// Checkout state (face authentication).
-    pub checkout: Mutex<crate::checkout::engine::Store>,
-    /// Trustmatic outcomes armed through the control API.
-    pub trustmatic: Mutex<crate::trustmatic::outcomes::Outcomes>,
+    /// Every namespace's state (vendor stores and clock).
+    pub tenants: Tenants,
     /// Scenario rules in force (kept across resets, like webhook receivers).
     pub rules: Mutex<crate::scenario::Rules>,
     /// What strict mode checked and the violations it found (kept across resets).
@@ -63,12 +58,7 @@ impl App {
             })
             .collect();
         App {
-            clock: Clock::default(),
-            truora: Mutex::new(Store::new(Settings::from_config(&config.truora))),
-            checkout: Mutex::new(crate::checkout::engine::Store::new(
-                crate::checkout::engine::Settings::from_config(&config.checkout),
-            )),
-            trustmatic: Mutex::default(),
+            tenants: Tenants::new(&config),
             rules: Mutex::default(),
             public_url: public_url.trim_end_matches('/').to_string(),
             signer: LinkSigner::default(),
@@ -92,18 +82,27 @@ impl App {
             public_url: &self.public_url,
             signer: &self.signer,
             file_ttl: Duration::seconds(self.config.truora.file_link_ttl_seconds as i64),
+            namespace: self.tenant().name.clone(),
             now,
         }
     }
 
-    /// Empties every vendor's state and returns the clock to real time.
+    /// The namespace of the running request: its vendor stores and clock.
+    pub fn tenant(&self) -> Arc<Tenant> {
+        self.tenants.current()
+    }
+
+    /// The virtual clock of the running request's namespace.
+    pub fn clock(&self) -> Clock {
+        self.tenants.current().clock.clone()
+    }
+
+    /// Forgets every named namespace, empties the default one, the webhook deliveries and the
+    /// journal, and returns the clock to real time.
     pub fn reset(&self) {
-        self.truora.lock().clear();
-        self.checkout.lock().clear();
-        self.trustmatic.lock().clear();
+        self.tenants.reset_all();
         self.webhooks.clear();
         self.journal.clear();
-        self.clock.reset();
     }
 
     /// The body-read deadline.

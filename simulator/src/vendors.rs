@@ -43,9 +43,9 @@ impl SimulatedVendor {
     /// armed outcomes. The clock and the webhook receivers, deliveries and events stay.
     pub fn clear(self, app: &App) {
         match self {
-            SimulatedVendor::Truora => app.truora.lock().clear(),
-            SimulatedVendor::Checkout => app.checkout.lock().clear(),
-            SimulatedVendor::Trustmatic => app.trustmatic.lock().clear(),
+            SimulatedVendor::Truora => app.tenant().truora.lock().clear(),
+            SimulatedVendor::Checkout => app.tenant().checkout.lock().clear(),
+            SimulatedVendor::Trustmatic => app.tenant().trustmatic.lock().clear(),
         }
     }
 }

@@ -17,6 +17,8 @@ const READS: &[&str] = &[
     "state/truora",
     "state/checkout",
     "state/trustmatic",
+    "truora/outcomes",
+    "checkout/outcomes",
     "journal",
     "scenarios/rules",
     "catalogue",
@@ -26,6 +28,8 @@ const READS: &[&str] = &[
 const SENDS: &[&str] = &[
     "clock/advance",
     "trustmatic/outcomes",
+    "truora/outcomes",
+    "checkout/outcomes",
     "checkout/attempts/",
     "reset",
 ];

@@ -281,7 +281,7 @@ async fn bad_filters_are_refused_with_what_they_take() {
         ("limit=0", "limit takes an integer from 1 to 1000"),
         ("limit=1001", "limit takes an integer from 1 to 1000"),
         ("limit=many", "got \"many\""),
-        ("colour=red", "unknown query parameter \"colour\"; the journal takes api, method, path, status, since, until and limit"),
+        ("colour=red", "unknown query parameter \"colour\"; the journal takes api, namespace, method, path, status, since, until and limit"),
         ("status=404&status=500", "status is given more than once"),
         ("since=2024-01-02T00:00:00Z&until=2024-01-01T00:00:00Z", "since is later than until"),
     ];

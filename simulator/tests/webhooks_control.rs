@@ -42,6 +42,7 @@ fn publish(sim: &Sim, id: &str, event_type: &str) -> Value {
         event_id: id.into(),
         event_type: event_type.into(),
         body: body.clone(),
+        namespace: None,
     });
     body
 }

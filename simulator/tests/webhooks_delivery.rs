@@ -38,6 +38,7 @@ fn event(id: &str, event_type: &str) -> Outgoing {
         event_id: id.into(),
         event_type: event_type.into(),
         body: json!({"id": id, "type": event_type, "data": {"note": "ünïcode ✓", "n": 1.5}}),
+        namespace: None,
     }
 }
 

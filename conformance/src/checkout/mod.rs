@@ -8,6 +8,7 @@ pub(crate) mod body;
 mod capture_steps;
 pub mod codes;
 mod face_authentication_steps;
+mod forcing_steps;
 mod list_steps;
 mod request_steps;
 mod webhook_steps;
@@ -94,7 +95,25 @@ fn definitions() -> Vec<StepDef<CheckoutWorld>> {
     all.extend(resource_definitions());
     all.extend(list_definitions());
     all.extend(control_definitions());
+    all.extend(forcing_definitions());
     all
+}
+
+fn forcing_definitions() -> Vec<StepDef<CheckoutWorld>> {
+    vec![
+        def!(
+            [Given],
+            Outcomes,
+            r#"^the control API forces the next attempt of the face authentication to end with "(\d{5}[AI]?)"$"#,
+            forcing_steps::force_next_attempt
+        ),
+        def!(
+            [Then],
+            Outcomes,
+            r"^the control API applied the forced outcome once$",
+            forcing_steps::forced_outcome_applied
+        ),
+    ]
 }
 
 fn request_definitions() -> Vec<StepDef<CheckoutWorld>> {

@@ -30,7 +30,9 @@ fn tags_say_what_each_scenario_needs() {
             let needs: BTreeSet<&str> = every
                 .clone()
                 .filter_map(|step| match steps().lookup(step) {
-                    Lookup::Defined(Needs::Control | Needs::Driver) => Some("control"),
+                    Lookup::Defined(Needs::Control | Needs::Driver | Needs::Outcomes) => {
+                        Some("control")
+                    }
                     Lookup::Defined(Needs::SecondKey) => Some("second-key"),
                     Lookup::Defined(Needs::VideosKey) => Some("videos-key"),
                     _ => None,

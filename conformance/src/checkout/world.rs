@@ -45,6 +45,8 @@ pub struct Attempt {
 pub struct CheckoutWorld {
     context: Option<Arc<Context>>,
     exclusivity: Option<Exclusivity>,
+    /// The ids of the scenario rules forcing outcomes that the scenario added.
+    pub forced_rules: Vec<String>,
     /// The key requests carry.
     pub key: Key,
     /// What creating each applicant answered; the last is "the applicant".

@@ -1,5 +1,6 @@
 //! Properties checked with proptest against a target of the Truora Validations API, of
-//! Checkout.com face authentication or of Trustmatic face verification and liveness:
+//! Checkout.com face authentication, of Trustmatic face verification and liveness, or of
+//! facesim's own control API:
 //! generated requests, valid and invalid, get documented
 //! answers (and the documented verdict); GETs are idempotent; pages partition what they list;
 //! random operation sequences follow a reference model of the documented state machine. Every
@@ -14,6 +15,7 @@
 mod checkout;
 mod context;
 mod enrollment_forms;
+mod facesim_control;
 mod forms;
 mod idempotence;
 mod judge;
@@ -76,6 +78,7 @@ fn properties_of(api: &str) -> &'static [Property] {
         "truora-validations" => TRUORA,
         crate::checkout::API => checkout::PROPERTIES,
         crate::trustmatic::API => trustmatic::PROPERTIES,
+        crate::facesim_control::API => facesim_control::PROPERTIES,
         _ => &[],
     }
 }
@@ -155,6 +158,7 @@ mod tests {
             "truora-validations",
             crate::checkout::API,
             crate::trustmatic::API,
+            crate::facesim_control::API,
         ] {
             let names: std::collections::BTreeSet<&str> = list(api).map(|(name, _)| name).collect();
             assert_eq!(names.len(), properties_of(api).len(), "{api}");

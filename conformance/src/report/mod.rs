@@ -17,6 +17,8 @@ pub struct RunReport {
     pub target: String,
     /// The control API, when one was given.
     pub control: Option<String>,
+    /// The facesim namespace the run was sent in, when one was given.
+    pub namespace: Option<String>,
     /// The `--tags` expression, when one was given.
     pub tags: Option<String>,
     /// When the run started.
@@ -171,6 +173,7 @@ impl RunReport {
                 ("$VIDEOS_API_KEY", "--videos-key"),
             ],
             crate::trustmatic::API => &[("$API_KEY", "--key in Base64")],
+            crate::facesim_control::API => &[],
             _ => &[("$API_KEY", "--key"), ("$LIMITED_API_KEY", "--limited-key")],
         }
     }

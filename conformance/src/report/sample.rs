@@ -21,6 +21,7 @@ pub fn report() -> RunReport {
         api: "truora-validations".into(),
         target: "http://127.0.0.1:7700/truora/validations".into(),
         control: None,
+        namespace: None,
         tags: None,
         started: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
         duration: Duration::from_millis(12_345),

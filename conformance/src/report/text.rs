@@ -48,12 +48,18 @@ pub fn render(report: &RunReport) -> String {
         Some(control) => {
             let _ = writeln!(out, "control API: {control}");
         }
+        None if report.api == crate::facesim_control::API => {
+            let _ = writeln!(out, "control API: the target itself");
+        }
         None => {
             let _ = writeln!(
                 out,
                 "control API: none (scenarios that move the clock are skipped)"
             );
         }
+    }
+    if let Some(namespace) = &report.namespace {
+        let _ = writeln!(out, "namespace: {namespace}");
     }
     if let Some(tags) = &report.tags {
         let _ = writeln!(out, "tags: {tags} ({} left out)", report.filtered_out);
@@ -118,7 +124,7 @@ pub fn render(report: &RunReport) -> String {
         Status::Skipped { reason } => Some(reason.clone()),
         _ => None,
     });
-    if report.has_details() {
+    if report.has_details() && !report.key_variables().is_empty() {
         let _ = writeln!(out, "\n{}", keys_note(report.key_variables()));
     }
     let _ = writeln!(out, "\n{}", report.verdict_line());

@@ -8,6 +8,7 @@
 mod collector;
 #[cfg(test)]
 pub mod feature_checks;
+pub mod rules;
 pub mod sending;
 pub mod steps;
 
@@ -88,6 +89,8 @@ impl Context {
     /// The secrets to keep out of reports, with the shell variable standing for each.
     pub fn secrets(&self) -> Vec<(&str, &str)> {
         let mut secrets = vec![(self.target.key.as_str(), "API_KEY")];
+        // An empty key (the control API has none) stands for nothing to hide.
+        secrets.retain(|(key, _)| !key.is_empty());
         secrets.extend(self.limited_key.as_deref().map(|k| (k, "LIMITED_API_KEY")));
         secrets.extend(self.second_key.as_deref().map(|k| (k, "SECOND_API_KEY")));
         secrets.extend(self.videos_key.as_deref().map(|k| (k, "VIDEOS_API_KEY")));

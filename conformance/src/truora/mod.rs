@@ -4,6 +4,7 @@
 mod clock_steps;
 mod enrollment_steps;
 mod file_steps;
+mod forcing_steps;
 mod links;
 mod request_steps;
 mod upload_steps;
@@ -495,6 +496,19 @@ fn definitions() -> Vec<StepDef<TruoraWorld>> {
             Control,
             r"^(\d+) (seconds?|minutes?|hours?) pass on the service's clock$",
             clock::pass
+        ),
+        // Outcomes forced through facesim's scenario rules.
+        def!(
+            [Given],
+            Outcomes,
+            r#"^the control API forces the account's next validation to end with "([a-z_]+)"$"#,
+            forcing_steps::force_next_validation
+        ),
+        def!(
+            [Then],
+            Outcomes,
+            r"^the control API applied the forced outcome once$",
+            forcing_steps::forced_outcome_applied
         ),
     ]
 }

@@ -43,6 +43,8 @@ pub struct TruoraWorld {
     pub answer: Option<Exchange>,
     /// The last validation read with `show_details=true`.
     pub details: Option<Value>,
+    /// The ids of the scenario rules forcing outcomes that the scenario added.
+    pub forced_rules: Vec<String>,
 }
 
 crate::suite_world!(TruoraWorld);

@@ -103,6 +103,14 @@ pub enum Fault {
     NextLinkOnLastPage,
     /// Writes every integer `score` of a 200 JSON object as a float (`99` as `99.0`).
     ScoreAsFloat,
+    /// Answers a `POST /_facesim/clock/set` refused with 409 (a time in the past) with the
+    /// clock and 200, as if the clock had gone back.
+    AcceptClockSetBack,
+    /// Drops the query of every `GET /_facesim/journal`, so its filters and limit are ignored.
+    JournalIgnoresFilters,
+    /// Drops the `Facesim-Namespace` header of every request, so every namespace is the
+    /// default one.
+    DropNamespaceHeader,
 }
 
 struct Proxy {
@@ -151,12 +159,21 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<
         .await
         .expect("request body")
         .to_vec();
-    let path = parts
+    let mut path = parts
         .uri
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
+    if matches!(proxy.fault, Fault::JournalIgnoresFilters)
+        && parts.method == "GET"
+        && path.starts_with("/_facesim/journal?")
+    {
+        path = "/_facesim/journal".into();
+    }
     let mut headers = parts.headers.clone();
+    if matches!(proxy.fault, Fault::DropNamespaceHeader) {
+        headers.remove("facesim-namespace");
+    }
     if matches!(proxy.fault, Fault::AcceptAnyKey) && headers.contains_key("truora-api-key") {
         headers.insert("truora-api-key", HeaderValue::from_static(KEY));
     }
@@ -185,6 +202,20 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response<
         && answer.status == StatusCode::CONFLICT
     {
         answer = proxy.latest_attempt(&path, &headers).await;
+    }
+    if matches!(proxy.fault, Fault::AcceptClockSetBack)
+        && parts.method == "POST"
+        && path == "/_facesim/clock/set"
+        && answer.status == StatusCode::CONFLICT
+    {
+        answer = proxy
+            .send(
+                &axum::http::Method::GET,
+                "/_facesim/clock",
+                &HeaderMap::new(),
+                Vec::new(),
+            )
+            .await;
     }
     proxy.mutate(&parts.method, &path, &mut answer);
     let mut response = Response::new(Body::from(answer.body));
@@ -325,7 +356,10 @@ impl Proxy {
             },
             Fault::AcceptSecondEnrollment
             | Fault::AcceptAnyKey
-            | Fault::AcceptConflictingAttempt => return,
+            | Fault::AcceptConflictingAttempt
+            | Fault::AcceptClockSetBack
+            | Fault::JournalIgnoresFilters
+            | Fault::DropNamespaceHeader => return,
         }
         answer.body = Value::Object(object).to_string().into_bytes();
     }

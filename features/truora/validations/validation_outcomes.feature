@@ -132,10 +132,44 @@ Feature: Validation outcomes
     Then the validation is declined because "similarity_threshold_not_passed"
     And the enrollment has succeeded
 
-  @simulated-fault
+  @control
   Scenario: A processing fault ends the validation with a system error and spares the enrollment
-    Given a validation for the account
-    And "alice-system-error.jpg" was uploaded for the validation
+    Given the control API forces the account's next validation to end with "system_error"
+    And a validation for the account
+    And "alice-selfie.jpg" was uploaded for the validation
     When the validation has finished
     Then the validation failed with a system error
     And the enrollment is "pending" because "waiting_face_validation"
+    And the control API applied the forced outcome once
+
+  @control
+  Scenario Outline: A validation forced through the control API is declined with <reason> whatever the selfie
+    Given the control API forces the account's next validation to end with "<reason>"
+    And a validation for the account with:
+      | subvalidations | similarity       |
+      | subvalidations | passive_liveness |
+    And "alice-selfie.jpg" was uploaded for the validation
+    When the validation has finished
+    Then the validation is declined because "<reason>"
+    And the enrollment has failed because "face_validation_failed"
+    And the control API applied the forced outcome once
+
+    Examples:
+      | reason                                   |
+      | similarity_threshold_not_passed          |
+      | no_face_detected                         |
+      | face_in_blocklist                        |
+      | passive_liveness_verification_not_passed |
+
+  @control
+  Scenario: A forced outcome applies to one validation only
+    Given the control API forces the account's next validation to end with "system_error"
+    And a validation for the account
+    And "alice-selfie.jpg" was uploaded for the validation
+    And the validation has finished
+    And a validation for the account
+    And "alice-selfie.jpg" was uploaded for the validation
+    When the validation has finished
+    Then the validation has succeeded
+    And the enrollment has succeeded
+    And the control API applied the forced outcome once

@@ -9,6 +9,8 @@ use serde_json::{json, Value};
 
 /// The control route of the capture actions.
 pub const ACT: &str = "POST /_facesim/checkout/attempts/{attempt_id}";
+/// The control route that arms outcomes per applicant.
+pub const ARM: &str = "POST /_facesim/checkout/outcomes";
 /// The control route of manual audits.
 pub const AUDIT: &str =
     "POST /_facesim/checkout/face-authentications/{face_authentication_id}/audit";
@@ -133,6 +135,7 @@ fn response_code(code: ResponseCode, link_ttl: u64) -> Outcome {
     } else {
         &[""]
     };
+    triggers.extend(letters.iter().filter_map(|letter| armed(code, letter)));
     triggers.extend(letters.iter().filter_map(|letter| forced(code, letter)));
     if code == ResponseCode::NEVER_STARTED {
         triggers.extend(never_opened(link_ttl));
@@ -161,6 +164,18 @@ fn forced(code: ResponseCode, letter: &str) -> Option<Trigger> {
         json!({}),
         "open the attempt it creates",
     )
+}
+
+/// An outcome armed through the control API for the applicant of the next attempt, when the
+/// control API arms `code` (with `letter`).
+fn armed(code: ResponseCode, letter: &str) -> Option<Trigger> {
+    let name = format!("{}{letter}", code.code());
+    sandbox::parse_step(&name)?;
+    Some(Trigger::new(
+        How::Control,
+        json!({ "request": ARM, "body": { "applicant_id": "{applicant_id}", "outcome": name } }),
+        "create the applicant and arm it for them (applicant_id), then create a face authentication and an attempt, and open it",
+    ))
 }
 
 /// What a selfie's markers make of the checks.

@@ -1,12 +1,13 @@
 //! Runs every Checkout trigger of the catalogue through the Checkout engine.
 
-use super::checkout::{outcomes, ACT, AUDIT};
+use super::checkout::{outcomes, ACT, ARM, AUDIT};
 use super::{How, Outcome, Trigger};
+use crate::armed::routes::ArmRequest;
 use crate::checkout::control::action;
 use crate::checkout::engine::{AccountId, FaceAuthentication, SessionInfo, Settings, Store};
 use crate::checkout::model::{CaptureAction, ResponseCode, RiskLabel, RESPONSE_CODES};
 use crate::checkout::request::{NewApplicant, NewAttempt, NewFaceAuthentication};
-use crate::checkout::sandbox;
+use crate::checkout::sandbox::{self, Step};
 use crate::config::Config;
 use crate::media::{render, DeterministicMatcher, FixtureFormat, FixtureSpec, Marker, Matcher};
 use crate::scenario::ScenarioFile;
@@ -49,6 +50,9 @@ impl World {
             external_applicant_name: None,
         };
         let applicant = store.create_applicant(account, applicant, t0()).id.clone();
+        if example["request"] == ARM {
+            arm(&mut store, &example["body"], &applicant);
+        }
         if let Some(reference) = example["pictures"]["reference"].as_str() {
             let analysis = DeterministicMatcher
                 .analyze(&picture(reference), false)
@@ -115,6 +119,17 @@ impl World {
     }
 }
 
+/// Arms the outcome of a control body for `applicant`, read by the control API's own parser.
+fn arm(store: &mut Store, body: &Value, applicant: &str) {
+    let body = body.to_string().replace("{applicant_id}", applicant);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let request = ArmRequest::read(body.as_object().unwrap(), "applicant_id").unwrap();
+    let step = Step::from_name(&request.outcome).unwrap();
+    store
+        .arm_outcome(&request.target, step, request.times)
+        .unwrap();
+}
+
 /// Runs one trigger; answers the face authentication it ends with.
 fn run(trigger: &Trigger) -> FaceAuthentication {
     let config = Config::load(None).unwrap();
@@ -127,6 +142,7 @@ fn run(trigger: &Trigger) -> FaceAuthentication {
             world.act(&json!({ "action": "selfie", "image_base64": image }));
         }
         How::Control if example["request"] == ACT => world.act(&example["body"]),
+        How::Control if example["request"] == ARM => world.act(&json!({ "action": "open" })),
         How::Control if example["request"] == AUDIT => {
             world.act(&json!({ "action": "approve" }));
             world.settle_checks();

@@ -12,7 +12,8 @@
 //! - `request`: the same shape, where the request itself decides (a picture left out, a file
 //!   that is no picture: `"files": {slot: body text}`).
 //! - `control`: `{"request": "METHOD /_facesim/…", "body": …}`, after the vendor steps the
-//!   example names.
+//!   example names, or before them when it arms an outcome (`…/outcomes`); a `{name}` in the
+//!   body stands for the ID of the resource the vendor steps create.
 //! - `sandbox`: `{"external_applicant_id": …}`, Checkout's own sandbox convention.
 //! - `scenario`: `{"scenario": <a scenario file>}` for `POST /_facesim/scenarios/rules`.
 

@@ -3,6 +3,7 @@
 
 use super::{forced_by_scenario, scenario_file, How, Outcome, Trigger};
 use crate::scenario::file::Api;
+use crate::truora::engine::ForcedVerdict;
 use crate::truora::model::{
     DeclinedReason, EnrollmentReason, ExpiredReason, FailureStatus, Subvalidation,
     FACE_RECOGNITION, MAX_TIMEOUT_SECONDS,
@@ -13,6 +14,10 @@ use serde_json::{json, Value};
 pub const ENROLL: &str = "POST /v1/enrollments";
 /// `POST /v1/validations`, below the API's base URL.
 pub const VALIDATE: &str = "POST /v1/validations";
+/// The control route that arms outcomes per account.
+pub const ARM: &str = "POST /_facesim/truora/outcomes";
+/// The account of the control examples.
+pub const ARMED_ACCOUNT: &str = "acc-1";
 /// A clock step past the longest validation timeout: every pending validation expires.
 pub const EXPIRY_STEP_SECONDS: u64 = MAX_TIMEOUT_SECONDS + 1;
 
@@ -145,6 +150,7 @@ fn declined(reason: DeclinedReason) -> Outcome {
     };
     let mut o = Outcome::new(reason.as_str(), "declined_reason", description);
     o.triggers = triggers;
+    o.triggers.extend(armed(reason.as_str()));
     o.triggers.extend(forced(reason.as_str()));
     o
 }
@@ -208,8 +214,24 @@ fn system_error() -> Outcome {
         "a selfie marked fault=system_error",
     ));
     o.triggers
+        .extend(armed(FailureStatus::SystemError.as_str()));
+    o.triggers
         .extend(forced(FailureStatus::SystemError.as_str()));
     o
+}
+
+/// An outcome armed through the control API for the account of the next validation, when
+/// `name` is one the control API arms.
+fn armed(name: &str) -> Option<Trigger> {
+    ForcedVerdict::parse(name)?;
+    let mut example = validation(&[Subvalidation::PassiveLiveness], None, "subject=alice");
+    example["request"] = ARM.into();
+    example["body"] = json!({ "account_id": ARMED_ACCOUNT, "outcome": name });
+    Some(Trigger::new(
+        How::Control,
+        example,
+        "arm it for the account first; its next validation ends so, whatever picture it gets",
+    ))
 }
 
 /// A scenario rule that forces `name` on the next validation, whatever its picture shows.

@@ -1,7 +1,8 @@
 //! Runs every Truora trigger of the catalogue through the Truora engine.
 
-use super::truora::{outcomes, ENROLL, VALIDATE};
+use super::truora::{outcomes, ARM, ENROLL, VALIDATE};
 use super::{How, Outcome, Trigger};
+use crate::armed::routes::ArmRequest;
 use crate::config::TruoraConfig;
 use crate::media::{render, DeterministicMatcher, FixtureFormat, FixtureSpec, Marker, Matcher};
 use crate::scenario::file::Rule;
@@ -37,10 +38,15 @@ fn upload_bytes(example: &Value, slot: &str) -> Option<Bytes> {
         .map(|text| Bytes::from(text.as_bytes().to_vec()))
 }
 
+/// The example's account: the one its control body arms an outcome for, or [`ACCOUNT`].
+fn account(example: &Value) -> &str {
+    example["body"]["account_id"].as_str().unwrap_or(ACCOUNT)
+}
+
 /// The example's form fields as a urlencoded body, with the account.
 fn form(example: &Value) -> Form {
     let mut body = form_urlencoded::Serializer::new(String::new());
-    body.append_pair("account_id", ACCOUNT);
+    body.append_pair("account_id", account(example));
     for (key, value) in example["fields"].as_object().unwrap() {
         match value {
             Value::Array(items) => items.iter().for_each(|i| {
@@ -82,6 +88,7 @@ fn forced_outcome(trigger: &Trigger) -> Option<ForcedVerdict> {
 fn clock_step(trigger: &Trigger) -> Duration {
     let example = &trigger.example;
     let seconds = match trigger.how {
+        How::Control if example["request"] == ARM => 0.0,
         How::Control => {
             assert_eq!(example["request"], "POST /_facesim/clock/advance");
             example["body"]["seconds"].as_f64().unwrap()
@@ -101,6 +108,15 @@ fn clock_step(trigger: &Trigger) -> Duration {
     Duration::milliseconds((seconds * 1000.0) as i64)
 }
 
+/// Arms the outcome of a control body, read by the control API's own parser.
+fn arm(store: &mut Store, body: &Value) {
+    let request = ArmRequest::read(body.as_object().unwrap(), "account_id").unwrap();
+    let forced = ForcedVerdict::from_name(&request.outcome).unwrap();
+    store
+        .arm_outcome(&request.target, forced, request.times)
+        .unwrap();
+}
+
 /// Runs one trigger; answers the enrollment and the validation it ends with.
 fn run(trigger: &Trigger) -> (Option<Enrollment>, Option<Validation>) {
     let example = &trigger.example;
@@ -118,7 +134,7 @@ fn run(trigger: &Trigger) -> (Option<Enrollment>, Option<Validation>) {
             NewEnrollment::from_form(&form(example)).unwrap()
         } else {
             NewEnrollment {
-                account_id: Some(ACCOUNT.into()),
+                account_id: Some(account(example).into()),
                 confirmation_none: false,
             }
         };
@@ -128,6 +144,9 @@ fn run(trigger: &Trigger) -> (Option<Enrollment>, Option<Validation>) {
     }
     let mut validation = None;
     let mut now = t0();
+    if trigger.how == How::Control && example["request"] == ARM {
+        arm(&mut store, &example["body"]);
+    }
     if operation == VALIDATE {
         let request = NewValidation::from_form(&form(example)).unwrap();
         let v = store

@@ -30,6 +30,7 @@ pub fn router() -> Router<Arc<App>> {
             "/face-authentications/{face_authentication_id}/audit",
             post(audit),
         )
+        .merge(super::armed_routes::router())
 }
 
 /// The ID in a control path (its second segment), as sent.
@@ -260,7 +261,13 @@ async fn reference(
         .await
         .map_err(body_error)?
     };
-    if app.checkout.lock().any_applicant(&applicant_id).is_none() {
+    if app
+        .tenant()
+        .checkout
+        .lock()
+        .any_applicant(&applicant_id)
+        .is_none()
+    {
         return Err(ControlError::new(
             StatusCode::NOT_FOUND,
             format!("No applicant {applicant_id}"),

@@ -20,6 +20,11 @@ use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
+mod armed;
+mod snapshot;
+
+pub use snapshot::StoreSnapshot;
+
 /// Timings, limits and accounts of the flow.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -65,11 +70,12 @@ impl Settings {
 }
 
 /// An account: the owner of the resources created with one secret key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct AccountId(usize);
 
 /// An applicant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Applicant {
     /// `aplt_…`.
     pub id: String,
@@ -90,7 +96,7 @@ pub struct Applicant {
 }
 
 /// A face authentication.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FaceAuthentication {
     /// `fav_…`.
     pub id: String,
@@ -121,7 +127,7 @@ pub struct FaceAuthentication {
 }
 
 /// The applicant's sessions on the capture page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SessionInformation {
     /// The address of the first session.
     pub ip_address: String,
@@ -150,7 +156,7 @@ impl SessionInformation {
 }
 
 /// Checks running on a completed capture.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Checks {
     /// When they finish.
     pub due: DateTime<Utc>,
@@ -161,7 +167,7 @@ pub struct Checks {
 }
 
 /// An attempt of a face authentication.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Attempt {
     /// `fatp_…`.
     pub id: String,
@@ -191,12 +197,13 @@ pub struct Attempt {
     pub assets: Vec<String>,
     /// The checks, while they run.
     pub checks: Option<Checks>,
-    /// The outcome a scenario rule forced: the capture completes with it when opened.
+    /// The outcome a scenario rule or an armed outcome forced: the capture completes with it
+    /// when opened.
     pub forced: Option<Step>,
 }
 
 /// A captured picture or video.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Asset {
     /// `fasset_…`.
     pub id: String,
@@ -207,11 +214,12 @@ pub struct Asset {
     /// The file's format.
     pub media: MediaKind,
     /// The content.
+    #[serde(with = "crate::persistence::codec::base64_bytes")]
     pub bytes: Bytes,
 }
 
 /// What a webhook reports: a face authentication as it was after a transition.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     /// `evt_…`.
     pub id: String,
@@ -367,6 +375,8 @@ pub struct Store {
     /// Nothing is due before this instant; `None`: nothing is due at all.
     next_due: Option<DateTime<Utc>>,
     outbox: Vec<Event>,
+    /// Outcomes armed per applicant through the control API.
+    armed: crate::armed::ArmedOutcomes<Step>,
 }
 
 fn applicant_not_found() -> CheckoutError {
@@ -394,6 +404,7 @@ impl Store {
             timed: Vec::new(),
             next_due: None,
             outbox: Vec::new(),
+            armed: Default::default(),
         }
     }
 
@@ -681,7 +692,8 @@ impl Store {
     // ----- attempts -----
 
     /// `POST /face-authentications/{id}/attempts`: the 409 rule, and the previous attempt
-    /// closed with `64001` when one is still open (Decision 9).
+    /// closed with `64001` when one is still open (Decision 9). The attempt takes one use of
+    /// the oldest outcome armed for the applicant, if any.
     pub fn create_attempt(
         &mut self,
         account: AccountId,
@@ -689,7 +701,22 @@ impl Store {
         req: NewAttempt,
         now: DateTime<Utc>,
     ) -> Result<&Attempt, CheckoutError> {
+        self.create_forced_attempt(account, fa_id, req, None, now)
+    }
+
+    /// `POST /face-authentications/{id}/attempts` with the outcome a scenario rule forced on
+    /// the request: it takes precedence over an outcome armed for the applicant, which then
+    /// stays armed.
+    pub fn create_forced_attempt(
+        &mut self,
+        account: AccountId,
+        fa_id: &str,
+        req: NewAttempt,
+        rule: Option<Step>,
+        now: DateTime<Utc>,
+    ) -> Result<&Attempt, CheckoutError> {
         let fa = self.face_authentication(account, fa_id)?;
+        let applicant_id = fa.applicant_id.clone();
         let status = fa.status;
         if !status.accepts_new_attempt() {
             return Err(CheckoutError::conflict(format!(
@@ -707,6 +734,7 @@ impl Store {
                 self.replace_attempt(&previous, now);
             }
         }
+        let forced = rule.or_else(|| self.armed.take(&applicant_id));
         let attempt = Attempt {
             id: new_id("fatp"),
             face_authentication_id: fa_id.to_string(),
@@ -722,7 +750,7 @@ impl Store {
             opened_on: None,
             assets: Vec::new(),
             checks: None,
-            forced: None,
+            forced,
         };
         let id = attempt.id.clone();
         self.tokens.insert(attempt.token.clone(), id.clone());
@@ -1041,8 +1069,8 @@ impl Store {
         attempt.modified_on = now;
     }
 
-    /// Completes a just-opened capture with the outcome a scenario rule forced or, else, the one
-    /// the sandbox convention encodes.
+    /// Completes a just-opened capture with the outcome a scenario rule or an armed outcome
+    /// forced or, else, the one the sandbox convention encodes.
     fn apply_sandbox(&mut self, attempt_id: &str, now: DateTime<Utc>) {
         if let Some(forced) = self.attempts[attempt_id].forced {
             return self.apply_step(attempt_id, Some(forced), now);

@@ -42,13 +42,15 @@ pub fn router() -> Router<Arc<App>> {
         })
 }
 
-/// The verification URL of a token and the URLs of its forms.
-fn urls(public_url: &str, token: &str) -> Urls {
+/// The verification URL of a token and the URLs of its forms, naming the namespace of the
+/// request (if named) so the browser's next requests stay in it.
+fn urls(public_url: &str, token: &str, namespace: Option<&str>) -> Urls {
     let page = format!("{public_url}{PREFIX}{PATH}/{token}");
+    let tag = |url: String| crate::namespace::tag_link(url, namespace);
     Urls {
-        selfie: format!("{page}/selfie"),
-        outcome: format!("{page}/outcome"),
-        page,
+        selfie: tag(format!("{page}/selfie")),
+        outcome: tag(format!("{page}/outcome")),
+        page: tag(page),
     }
 }
 
@@ -129,7 +131,7 @@ async fn open(
     headers: HeaderMap,
 ) -> Response {
     let token = token(&params);
-    let urls = urls(&app.public_url, &token);
+    let urls = urls(&app.public_url, &token, app.tenant().name.as_deref());
     let session = session(&headers, addr);
     with_store(&app, |store, now| {
         let Some(hosted) = store.hosted_attempt(&token, now) else {
@@ -280,7 +282,7 @@ async fn selfie(
     body: Body,
 ) -> Response {
     let token = token(&params);
-    let urls = urls(&app.public_url, &token);
+    let urls = urls(&app.public_url, &token, app.tenant().name.as_deref());
     let hosted = match find(&app, &token) {
         Lookup::Found(hosted) => hosted,
         Lookup::Answered(response) => return response,
@@ -363,7 +365,7 @@ async fn outcome(
     body: Body,
 ) -> Response {
     let token = token(&params);
-    let urls = urls(&app.public_url, &token);
+    let urls = urls(&app.public_url, &token, app.tenant().name.as_deref());
     let hosted = match find(&app, &token) {
         Lookup::Found(hosted) => hosted,
         Lookup::Answered(response) => return response,

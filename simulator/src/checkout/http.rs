@@ -152,8 +152,9 @@ impl IntoResponse for CheckoutError {
 /// Locks the store, applies what is due, runs `f`, then publishes the events recorded as
 /// webhooks (in order, before the lock is released).
 pub fn with_store<T>(app: &App, f: impl FnOnce(&mut Store, DateTime<Utc>) -> T) -> T {
-    let now = app.clock.now();
-    let mut store = app.checkout.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.checkout.lock();
     store.settle(now);
     let result = f(&mut store, now);
     publish(app, store.drain_events());
@@ -162,15 +163,16 @@ pub fn with_store<T>(app: &App, f: impl FnOnce(&mut Store, DateTime<Utc>) -> T) 
 
 /// Applies what is due now and publishes pending events, unless nothing is due or waiting.
 pub fn settle_due(app: &App) {
-    let now = app.clock.now();
-    let mut store = app.checkout.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.checkout.lock();
     if store.next_due().is_some_and(|due| due <= now) || store.has_events() {
         store.settle(now);
         publish(app, store.drain_events());
     }
 }
 
-/// Settles the store every [`SETTLE_INTERVAL`], so time-driven transitions send their
+/// Settles every namespace's store every [`SETTLE_INTERVAL`], so time-driven transitions send their
 /// webhooks without any request. Must run inside tokio; abort the handle to stop it.
 pub fn spawn_settler(app: Arc<App>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -178,15 +180,19 @@ pub fn spawn_settler(app: Arc<App>) -> tokio::task::JoinHandle<()> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tick.tick().await;
-            settle_due(&app);
+            for tenant in app.tenants.all() {
+                crate::namespace::Tenants::within(tenant, || settle_due(&app));
+            }
         }
     })
 }
 
 fn publish(app: &App, events: Vec<Event>) {
     for event in events {
-        app.webhooks
-            .publish(webhook::outgoing(&event, &app.public_url));
+        app.webhooks.publish(crate::webhooks::Outgoing {
+            namespace: app.tenant().name.clone(),
+            ..webhook::outgoing(&event, &app.public_url)
+        });
     }
 }
 
@@ -196,6 +202,7 @@ pub fn links(app: &App, now: DateTime<Utc>) -> Links<'_> {
         public_url: &app.public_url,
         signer: &app.signer,
         asset_ttl: Duration::seconds(app.config.checkout.asset_link_ttl_seconds as i64),
+        namespace: app.tenant().name.clone(),
         now,
     }
 }
@@ -213,7 +220,8 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<AccountId, CheckoutErr
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(CheckoutError::unauthorized());
     }
-    app.checkout
+    app.tenant()
+        .checkout
         .lock()
         .account(key.trim())
         .ok_or_else(CheckoutError::unauthorized)
@@ -313,7 +321,7 @@ async fn update_applicant(
 ) -> Answer<ApplicantBody> {
     let account = authenticate(&app, &headers)?;
     let id = segment(&uri, 1);
-    app.checkout.lock().applicant(account, &id)?;
+    app.tenant().checkout.lock().applicant(account, &id)?;
     let body = read_object(&app, &headers, body).await?;
     let update = request::applicant_update(&body).map_err(CheckoutError::invalid)?;
     with_store(&app, |store, now| {
@@ -389,15 +397,18 @@ async fn create_attempt(
 ) -> Created<AttemptBody> {
     let account = authenticate(&app, &headers)?;
     let fa_id = segment(&uri, 1);
-    app.checkout.lock().face_authentication(account, &fa_id)?;
+    app.tenant()
+        .checkout
+        .lock()
+        .face_authentication(account, &fa_id)?;
     let body = read_object(&app, &headers, body).await?;
     let req = request::new_attempt(&body).map_err(CheckoutError::invalid)?;
     let step = forced.and_then(|Extension(f)| super::sandbox::parse_step(&f.0));
     let attempt = with_store(&app, |store, now| {
-        let id = store.create_attempt(account, &fa_id, req, now)?.id.clone();
-        if let Some(step) = step {
-            store.force_attempt(&id, step);
-        }
+        let id = store
+            .create_forced_attempt(account, &fa_id, req, step, now)?
+            .id
+            .clone();
         let attempt = store.any_attempt(&id).expect("just created");
         Ok::<_, CheckoutError>(AttemptBody::new(attempt, &links(&app, now)))
     })?;
@@ -506,10 +517,11 @@ async fn asset(
     if !app.signer.verify(&asset_claim(&id), expires, signature) {
         return Err(CheckoutError::forbidden("signature_invalid"));
     }
-    if app.clock.now().timestamp() > expires {
+    if app.clock().now().timestamp() > expires {
         return Err(CheckoutError::forbidden("signature_expired"));
     }
-    let store = app.checkout.lock();
+    let tenant = app.tenant();
+    let store = tenant.checkout.lock();
     let asset = store
         .asset(&id)
         .ok_or_else(|| CheckoutError::not_found("asset_not_found"))?;
@@ -574,6 +586,7 @@ mod tests {
             Arc::new(DeterministicMatcher),
         );
         let account = app
+            .tenant()
             .checkout
             .lock()
             .account("sk_sbox_facesimsandboxsecretkeyaaaa")
@@ -598,10 +611,11 @@ mod tests {
             assert!(store.has_events());
             fa
         });
-        assert!(!app.checkout.lock().has_events(), "published");
-        app.clock.advance(Duration::seconds(900));
+        assert!(!app.tenant().checkout.lock().has_events(), "published");
+        app.clock().advance(Duration::seconds(900));
         settle_due(&app);
-        let store = app.checkout.lock();
+        let tenant = app.tenant();
+        let store = tenant.checkout.lock();
         assert_eq!(
             store.face_authentication(account, &fa).unwrap().status,
             super::super::model::FaceAuthenticationStatus::RetryRequired,

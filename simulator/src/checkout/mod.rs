@@ -5,8 +5,10 @@
 //! explicit time), `request` the request parsing, `sandbox` the vendor's sandbox convention,
 //! `verdict` the judgement of selfies, `preanalyzed` the decoding of selfies off the store's
 //! lock, `views` the JSON bodies, `webhook` the event envelope, `http` the thin adapter,
-//! `hosted` the capture page and `control` the control actions.
+//! `hosted` the capture page, `control` the control actions and `armed_routes` the outcomes
+//! armed per applicant.
 
+pub mod armed_routes;
 pub mod control;
 pub mod engine;
 pub mod error;

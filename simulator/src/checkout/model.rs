@@ -127,8 +127,24 @@ pub const RESPONSE_CODES: &[(u32, &str)] = &[
 ];
 
 /// A documented response code: `{"code": …, "summary": …}` on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
 pub struct ResponseCode(u32);
+
+impl TryFrom<u32> for ResponseCode {
+    type Error = String;
+
+    /// Only documented codes convert.
+    fn try_from(code: u32) -> Result<ResponseCode, String> {
+        ResponseCode::new(code).ok_or_else(|| format!("{code} is not a documented response code"))
+    }
+}
+
+impl From<ResponseCode> for u32 {
+    fn from(code: ResponseCode) -> u32 {
+        code.0
+    }
+}
 
 impl ResponseCode {
     /// `10000 approved`.

@@ -42,7 +42,9 @@ pub struct NewFaceAuthentication {
 }
 
 /// `client_information` of an attempt.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct ClientInformation {
     /// ISO 3166-1 alpha-2 country.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,7 +55,7 @@ pub struct ClientInformation {
 }
 
 /// `phone_number` of an attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct PhoneNumber {
     /// `+` and digits.
     pub country_code: String,

@@ -17,7 +17,7 @@ pub const PREFIX: &str = "eaplt_";
 const LENGTH: usize = 26;
 
 /// The outcome one attempt takes under the convention.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Step {
     /// `10000`.
     Approve,

@@ -4,7 +4,7 @@ use super::model::{ResponseCode, RiskLabel};
 use crate::media::{FaceAnalysis, FaceCount, Liveness, Matcher};
 
 /// What the checks of a completed capture conclude.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// `approved`, `10000`.
     Approved,

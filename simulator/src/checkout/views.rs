@@ -34,6 +34,9 @@ pub struct Links<'a> {
     pub asset_ttl: Duration,
     /// The current virtual time.
     pub now: DateTime<Utc>,
+    /// The named namespace whose state the pre-signed links and the capture page reach, named
+    /// in their query.
+    pub namespace: Option<String>,
 }
 
 impl Links<'_> {
@@ -46,14 +49,16 @@ impl Links<'_> {
     pub fn asset(&self, asset_id: &str) -> String {
         let expires = (self.now + self.asset_ttl).timestamp();
         let signature = self.signer.sign(&asset_claim(asset_id), expires);
-        self.api(&format!(
+        let url = self.api(&format!(
             "/assets/{asset_id}?expires={expires}&signature={signature}"
-        ))
+        ));
+        crate::namespace::tag_link(url, self.namespace.as_deref())
     }
 
     /// The capture page of an attempt.
     pub fn verification(&self, token: &str) -> String {
-        self.api(&format!("/hosted/{token}"))
+        let url = self.api(&format!("/hosted/{token}"));
+        crate::namespace::tag_link(url, self.namespace.as_deref())
     }
 
     fn link(&self, path: &str) -> Link {
@@ -457,6 +462,7 @@ mod tests {
             public_url: "http://sim",
             signer,
             asset_ttl: Duration::seconds(900),
+            namespace: None,
             now: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
         }
     }

@@ -50,5 +50,6 @@ pub fn outgoing(event: &Event, public_url: &str) -> Outgoing {
         event_id: event.id.clone(),
         event_type: event.kind.as_str().to_string(),
         body: envelope(event, public_url),
+        namespace: None,
     }
 }

@@ -5,9 +5,13 @@
 const REFRESH_MS = 3000;
 const $ = (id) => document.getElementById(id);
 
-/** Calls a control endpoint; resolves with {status, body} (body parsed when JSON). */
+/** The namespace the page acts in: what the namespace field says, or '' for the default one. */
+let namespace = '';
+
+/** Calls a control endpoint in the chosen namespace; resolves with {status, body} (body parsed when JSON). */
 async function call(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  if (namespace) init.headers['Facesim-Namespace'] = namespace;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -121,6 +125,11 @@ function renderTruora(state) {
 function renderCheckout(state) {
   const attempts = state.face_authentications.items.flatMap((fa) =>
     fa.attempts.items.map((a) => ({ ...a, face_authentication_id: fa.id })));
+  $('applicant-ids').replaceChildren(...state.applicants.items.map((a) => {
+    const option = el('option');
+    option.value = a.id;
+    return option;
+  }));
   $('attempt-ids').replaceChildren(...attempts.map((a) => {
     const option = el('option');
     option.value = a.id;
@@ -164,6 +173,16 @@ function renderOutcomes(state) {
     ['Answer', (o) => ('error' in o ? `error ${o.error}` : `score ${o.score}`)], ['Remaining', (o) => o.remaining],
     ['', (o) => button('Disarm', `Disarm ${o.id}`, () => act('DELETE', `trustmatic/outcomes/${encodeURIComponent(o.id)}`, undefined, `Disarmed ${o.id}`))],
   ], state.outcomes.items, state.outcomes.total));
+}
+
+/** The outcomes armed per account or applicant of `vendor` (`truora`, `checkout`). */
+function renderArmed(vendor, target, heading) {
+  return (body) => show(`${vendor}-outcomes-list`, table('Armed outcomes', [
+    ['ID', (o) => o.id], [heading, (o) => o[target]], ['Outcome', (o) => o.outcome],
+    ['Remaining', (o) => o.remaining],
+    ['', (o) => button('Disarm', `Disarm ${vendor === 'truora' ? 'Truora' : 'Checkout'} ${o.id}`,
+      () => act('DELETE', `${vendor}/outcomes/${encodeURIComponent(o.id)}`, undefined, `Disarmed ${o.id}`))],
+  ], body.outcomes, body.outcomes.length));
 }
 
 function journalPath() {
@@ -212,6 +231,8 @@ async function refresh() {
     ['state/truora', renderTruora, 'truora-lists'],
     ['state/checkout', renderCheckout, 'checkout-lists'],
     ['state/trustmatic', renderOutcomes, 'trustmatic-list'],
+    ['truora/outcomes', renderArmed('truora', 'account_id', 'Account'), 'truora-outcomes-list'],
+    ['checkout/outcomes', renderArmed('checkout', 'applicant_id', 'Applicant'), 'checkout-outcomes-list'],
     [journalPath(), renderJournal, 'journal-list'],
     ['scenarios/rules', renderRules, 'rules-list'],
   ];
@@ -229,6 +250,39 @@ async function refresh() {
     }
   }));
   $('updated').textContent = `updated ${new Date().toLocaleTimeString()}`;
+  await listNamespaces();
+}
+
+/** Offers the namespaces facesim holds as choices of the namespace field. */
+async function listNamespaces() {
+  try {
+    const { status, body } = await call('GET', 'namespaces');
+    if (status !== 200) return;
+    const names = body.namespaces.map((n) => n.name);
+    if (drawn.get('namespaces') === names.join(' ')) return;
+    drawn.set('namespaces', names.join(' '));
+    $('namespace-names').replaceChildren(...names.map((name) => {
+      const option = document.createElement('option');
+      option.value = name;
+      return option;
+    }));
+  } catch {
+    // The field still takes any name.
+  }
+}
+
+/** Switches every panel and form to the namespace in the field. */
+function chooseNamespace() {
+  const field = $('namespace');
+  if (!field.checkValidity()) {
+    say(`Namespace: ${field.validationMessage}`, true);
+    return;
+  }
+  const chosen = field.value.trim();
+  namespace = chosen === 'default' ? '' : chosen;
+  drawn.clear();
+  say(namespace ? `Showing namespace ${namespace}` : 'Showing the default namespace');
+  refresh();
 }
 
 /** Sends a control action, reports its outcome and refreshes. */
@@ -260,13 +314,30 @@ function armBody(form) {
   return body;
 }
 
+/** `{<target>, outcome, times}` from a form that arms an outcome per account or applicant. */
+function targetedBody(form, target) {
+  const body = { [target]: String(form.get(target)).trim(), outcome: String(form.get('outcome')).trim() };
+  if (form.get('times')) body.times = Number(form.get('times'));
+  return body;
+}
+
 function wire() {
+  onSubmit('namespace-form', () => chooseNamespace());
+  $('namespace').addEventListener('change', () => chooseNamespace());
   onSubmit('advance-form', (form) => act('POST', 'clock/advance', { seconds: Number(form.get('seconds')) },
     (clock) => `Clock advanced to ${time(clock.now)}`));
   onSubmit('arm-form', (form) => act('POST', 'trustmatic/outcomes', armBody(form),
     (o) => `Armed ${o.id}`));
   $('disarm-all').addEventListener('click', () =>
     act('DELETE', 'trustmatic/outcomes', undefined, 'Disarmed every outcome'));
+  onSubmit('truora-arm-form', (form) => act('POST', 'truora/outcomes', targetedBody(form, 'account_id'),
+    (o) => `Armed ${o.id} for account ${o.account_id}`));
+  $('truora-disarm-all').addEventListener('click', () =>
+    act('DELETE', 'truora/outcomes', undefined, 'Disarmed every Truora outcome'));
+  onSubmit('checkout-arm-form', (form) => act('POST', 'checkout/outcomes', targetedBody(form, 'applicant_id'),
+    (o) => `Armed ${o.id} for applicant ${o.applicant_id}`));
+  $('checkout-disarm-all').addEventListener('click', () =>
+    act('DELETE', 'checkout/outcomes', undefined, 'Disarmed every Checkout outcome'));
   onSubmit('attempt-form', (form) => {
     const id = String(form.get('attempt')).trim();
     const body = { action: form.get('action') };

@@ -47,7 +47,7 @@ async fn summary(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Summary>, ControlError> {
     QueryParams::parse(query.as_deref(), &[])?;
-    let now = app.clock.now();
+    let now = app.clock().now();
     Ok(Json(Summary {
         now: rfc3339_nanos(now),
         truora: truora::counts(&app, now),

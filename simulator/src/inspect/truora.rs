@@ -95,8 +95,9 @@ pub fn state(app: &App, query: Option<&str>) -> Result<TruoraState, ControlError
     let status = listing::status(&params, EnrollmentStatus::parse, &status_names().join(", "))?
         .map(EnrollmentStatus::as_str);
     let wanted = |name: &str| status.is_none_or(|s| s == name);
-    let now = app.clock.now();
-    let mut store = app.truora.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
     store.settle(now);
     let enrollments: Vec<&Enrollment> = store
         .all_enrollments()
@@ -125,7 +126,8 @@ pub fn state(app: &App, query: Option<&str>) -> Result<TruoraState, ControlError
 
 /// Counts enrollments and validations by status, settled at `now`.
 pub fn counts(app: &App, now: chrono::DateTime<chrono::Utc>) -> TruoraCounts {
-    let mut store = app.truora.lock();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
     store.settle(now);
     let names = status_names();
     TruoraCounts {

@@ -38,8 +38,9 @@ struct OutcomeCounts {
 pub fn state(app: &App, query: Option<&str>) -> Result<TrustmaticState, ControlError> {
     let params = QueryParams::parse(query, &["limit"])?;
     let limit = listing::limit(&params)?;
-    let now = app.clock.now();
-    let outcomes = app.trustmatic.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let outcomes = tenant.trustmatic.lock();
     let armed = outcomes.list();
     Ok(TrustmaticState {
         now: rfc3339_nanos(now),
@@ -54,7 +55,8 @@ pub fn state(app: &App, query: Option<&str>) -> Result<TrustmaticState, ControlE
 pub fn counts(app: &App) -> TrustmaticCounts {
     let mut names: Vec<&'static str> = Operation::ALL.iter().map(|o| o.as_str()).collect();
     names.push(ANY_OPERATION);
-    let outcomes = app.trustmatic.lock();
+    let tenant = app.tenant();
+    let outcomes = tenant.trustmatic.lock();
     let armed = outcomes.list();
     TrustmaticCounts {
         outcomes: OutcomeCounts {

@@ -84,6 +84,8 @@ pub struct Entry {
     pub query: Option<String>,
     /// The API the path belongs to.
     pub api: Api,
+    /// The namespace the request lived in (`default` for the default namespace).
+    pub namespace: String,
     /// The request's `Content-Type`.
     pub request_content_type: Option<String>,
     /// The request body's `Content-Length`, or the bytes read of a body sent without one.

@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The query parameters the journal takes, for messages.
-const PARAMETERS: &str = "api, method, path, status, since, until and limit";
+const PARAMETERS: &str = "api, namespace, method, path, status, since, until and limit";
 
 /// How many entries a page holds when `limit` is not given (at most the capacity).
 pub const DEFAULT_LIMIT: usize = 100;
@@ -25,6 +25,8 @@ pub struct JournalQuery {
 pub struct Filter {
     /// `api=`: the API.
     pub api: Option<Api>,
+    /// `namespace=`: the namespace (`default` for the default one).
+    pub namespace: Option<String>,
     /// `method=`: the method, compared without regard to case.
     pub method: Option<String>,
     /// `path=`: a prefix, or a `*` glob over the whole path.
@@ -77,6 +79,11 @@ impl JournalQuery {
                 "api" => {
                     let accepts = format!("one of {}", Api::names());
                     filter.api = Some(Api::parse(&value).ok_or_else(|| fail(&accepts))?);
+                }
+                "namespace" => {
+                    crate::namespace::parse_name(value.as_bytes())
+                        .map_err(|_| fail("a namespace name: 1 to 64 of A-Z a-z 0-9 . _ : -"))?;
+                    filter.namespace = Some(value.into_owned());
                 }
                 "method" => {
                     let valid = !value.is_empty()
@@ -147,6 +154,10 @@ impl Filter {
     /// Whether `entry` meets every condition.
     pub fn matches(&self, entry: &Entry) -> bool {
         self.api.is_none_or(|api| api == entry.api)
+            && self
+                .namespace
+                .as_ref()
+                .is_none_or(|n| *n == entry.namespace)
             && self
                 .method
                 .as_ref()
@@ -332,7 +343,11 @@ mod tests {
             ("limit=0", "limit", "an integer from 1 to 1000"),
             ("limit=1001", "limit", "an integer from 1 to 1000"),
             ("limit=-1", "limit", "(the capacity)"),
-            ("bogus=1", "bogus", "the journal takes api, method, path"),
+            (
+                "bogus=1",
+                "bogus",
+                "the journal takes api, namespace, method, path",
+            ),
             ("api=checkout&api=trustmatic", "api", "more than once"),
         ];
         for (query, parameter, needle) in cases {

@@ -29,7 +29,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         return next.run(req).await;
     };
     let time = Utc::now().trunc_subsecs(3);
-    let virtual_time = (time + app.clock.offset()).trunc_subsecs(3);
+    let virtual_time = (time + app.clock().offset()).trunc_subsecs(3);
     let started = Instant::now();
     let method = bounded(req.method().as_str());
     let path = bounded(req.uri().path());
@@ -48,6 +48,7 @@ pub async fn record(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
         path,
         query,
         api,
+        namespace: app.tenant().label().to_string(),
         request_content_type,
         request_body_bytes: body_size.bytes(),
         status: response.status().as_u16(),

@@ -74,6 +74,14 @@ impl Journal {
         Some(ring.next_seq - 1)
     }
 
+    /// Forgets the entries of one namespace; the dropped count stays.
+    pub fn forget_namespace(&self, namespace: &str) {
+        self.ring
+            .lock()
+            .entries
+            .retain(|entry| entry.namespace != namespace);
+    }
+
     /// Forgets every entry and the dropped count; sequence numbers keep counting up.
     pub fn clear(&self) {
         let mut ring = self.ring.lock();
@@ -127,6 +135,7 @@ pub(crate) mod tests {
             path: path.into(),
             query: None,
             api: Api::of_path(path).unwrap(),
+            namespace: "default".into(),
             request_content_type: None,
             request_body_bytes: 0,
             status,

@@ -16,7 +16,7 @@ pub const MAX_DIMENSION: u32 = 12_000;
 const HASH_BAND_ROWS: u32 = 64;
 
 /// What a matcher found in one upload.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FaceAnalysis {
     /// The sniffed kind.
     pub kind: MediaKind,
@@ -35,10 +35,12 @@ pub struct FaceAnalysis {
     /// The marker's subject, or `px-` and 16 hex digits of [`FaceAnalysis::digest`].
     pub subject: String,
     /// SHA-256 of the decoded RGBA8 pixels (pictures) or of the file (videos).
+    #[serde(with = "crate::persistence::codec::hex_digest")]
     pub digest: [u8; 32],
     /// The marker, when the upload carries one.
     pub marker: Option<Marker>,
     /// The L2-normalised embedding of the largest face (model matcher only).
+    #[serde(with = "crate::persistence::codec::embedding")]
     pub embedding: Option<std::sync::Arc<[f32]>>,
 }
 
@@ -84,6 +86,18 @@ pub trait Matcher: Send + Sync + 'static {
     /// accept point falls on `threshold` (the calling vendor's default threshold): a matcher
     /// with an operating point maps it there; the deterministic matcher's scores need no mapping.
     fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis, threshold: f64) -> f64;
+    /// [`Matcher::analyze`] of each upload, answered in order; a matcher that can analyse several
+    /// at the same time (the model matcher) does, so a pair costs about one picture's time.
+    fn analyze_all(
+        &self,
+        uploads: &[&[u8]],
+        allow_video: bool,
+    ) -> Vec<Result<FaceAnalysis, AnalysisError>> {
+        uploads
+            .iter()
+            .map(|bytes| self.analyze(bytes, allow_video))
+            .collect()
+    }
 }
 
 /// A matcher that sees exactly what the markers say and scores by hashing:

@@ -1,9 +1,9 @@
 //! Recognising the kind of an upload from its first bytes.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The container or picture format of an upload, as told by its magic bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaKind {
     /// JPEG picture (`FF D8 FF`).

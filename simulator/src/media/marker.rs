@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::kind::MediaKind;
 
@@ -25,7 +25,7 @@ pub const PREFIX: &str = "facesim:";
 pub const VIDEO_SCAN_LIMIT: usize = 64 * 1024;
 
 /// How many faces a picture shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FaceCount {
     /// No face at all.
@@ -48,7 +48,7 @@ impl FaceCount {
 }
 
 /// Whether the face is a live person or a presentation attack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Liveness {
     /// A live person in front of the camera.
@@ -68,7 +68,7 @@ impl Liveness {
 }
 
 /// What a tester asked the simulator to see in one upload.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     /// Who is in the picture (`subject=`).
     pub subject: Option<String>,

@@ -43,6 +43,7 @@ pub async fn apply_rules(State(app): State<Arc<App>>, request: Request, next: Ne
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default(),
+        namespace: app.tenant().name.clone(),
     };
     let request = if reads_fields {
         read_fields(&app, request, &mut facts).await
@@ -103,7 +104,7 @@ async fn read_fields(app: &App, request: Request, facts: &mut Facts) -> Request 
 /// Carries out `then` for `request`.
 async fn act(app: &App, then: Then, mut request: Request, next: Next) -> Response {
     if let Some(seconds) = then.advance_clock_seconds {
-        app.clock
+        app.clock()
             .advance(chrono::Duration::milliseconds((seconds.0 * 1000.0) as i64));
     }
     if let Some(delay) = then.delay {

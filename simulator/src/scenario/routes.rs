@@ -25,7 +25,8 @@ pub fn router() -> Router<Arc<App>> {
 }
 
 async fn list(State(app): State<Arc<App>>) -> Json<Value> {
-    let rules: Vec<ActiveRule> = app.rules.lock().list().to_vec();
+    let namespace = app.tenant().name.clone();
+    let rules: Vec<ActiveRule> = app.rules.lock().visible_from(namespace.as_deref());
     Json(json!({ "rules": rules }))
 }
 
@@ -47,16 +48,18 @@ async fn load(
             format!("scenario refused: {e}"),
         )
     })?;
+    let namespace = app.tenant().name.clone();
     let ids = app
         .rules
         .lock()
-        .add("control-api", file.rules)
+        .add("control-api", namespace.as_deref(), file.rules)
         .map_err(|e| ControlError::new(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     Ok((StatusCode::CREATED, Json(json!({ "ids": ids }))))
 }
 
 async fn clear(State(app): State<Arc<App>>) -> StatusCode {
-    app.rules.lock().clear();
+    let namespace = app.tenant().name.clone();
+    app.rules.lock().clear(namespace.as_deref());
     StatusCode::NO_CONTENT
 }
 
@@ -64,7 +67,8 @@ async fn remove(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ControlError> {
-    if app.rules.lock().remove(&id) {
+    let namespace = app.tenant().name.clone();
+    if app.rules.lock().remove(&id, namespace.as_deref()) {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ControlError::new(

@@ -19,6 +19,8 @@ pub struct Facts {
     pub path: String,
     /// Query parameters, form fields and JSON fields (dotted paths), as text.
     pub fields: BTreeMap<String, String>,
+    /// The request's named namespace; `None` for the default one.
+    pub namespace: Option<String>,
 }
 
 /// A rule in force, with where it came from and how often it matched.
@@ -28,6 +30,10 @@ pub struct ActiveRule {
     pub id: String,
     /// The file it was loaded from, or `control-api`.
     pub source: String,
+    /// The named namespace it was added in, and the only one it applies to; rules from
+    /// scenario files and from the default namespace apply everywhere.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// The rule as written.
     pub rule: Rule,
     /// Requests that met its conditions (before `nth`, `probability` and `times`).
@@ -44,9 +50,14 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Adds `rules` after those in force; answers their IDs, or refuses them all when that
-    /// would exceed [`MAX_RULES`].
-    pub fn add(&mut self, source: &str, rules: Vec<Rule>) -> Result<Vec<String>, String> {
+    /// Adds `rules` after those in force, applying only in `namespace` when one is named;
+    /// answers their IDs, or refuses them all when that would exceed [`MAX_RULES`].
+    pub fn add(
+        &mut self,
+        source: &str,
+        namespace: Option<&str>,
+        rules: Vec<Rule>,
+    ) -> Result<Vec<String>, String> {
         if self.active.len() + rules.len() > MAX_RULES {
             return Err(format!(
                 "at most {MAX_RULES} rules can be in force; {} are",
@@ -61,6 +72,7 @@ impl Rules {
                 self.active.push(ActiveRule {
                     id: id.clone(),
                     source: source.to_string(),
+                    namespace: namespace.map(str::to_string),
                     rule,
                     matched: 0,
                     applied: 0,
@@ -71,21 +83,33 @@ impl Rules {
         Ok(ids)
     }
 
-    /// Removes the rule `id`; whether there was one.
-    pub fn remove(&mut self, id: &str) -> bool {
+    /// Removes the rule `id` as seen from `namespace` (a named namespace removes only its own
+    /// rules); whether there was one.
+    pub fn remove(&mut self, id: &str, namespace: Option<&str>) -> bool {
         let before = self.active.len();
-        self.active.retain(|r| r.id != id);
+        self.active
+            .retain(|r| !(r.id == id && owned_by(r, namespace)));
         before != self.active.len()
     }
 
-    /// Removes every rule.
-    pub fn clear(&mut self) {
-        self.active.clear();
+    /// Removes every rule as seen from `namespace`: a named namespace removes only its own.
+    pub fn clear(&mut self, namespace: Option<&str>) {
+        self.active.retain(|r| !owned_by(r, namespace));
     }
 
     /// The rules in force.
     pub fn list(&self) -> &[ActiveRule] {
         &self.active
+    }
+
+    /// The rules that apply in `namespace`: every rule from the default namespace; the rules
+    /// for everyone and its own from a named one.
+    pub fn visible_from(&self, namespace: Option<&str>) -> Vec<ActiveRule> {
+        self.active
+            .iter()
+            .filter(|r| namespace.is_none() || applies_in(r, namespace))
+            .cloned()
+            .collect()
     }
 
     /// Whether no rule is in force.
@@ -106,6 +130,9 @@ impl Rules {
         mut roll: impl FnMut() -> f64,
     ) -> Option<(String, Then)> {
         for active in &mut self.active {
+            if !applies_in(active, facts.namespace.as_deref()) {
+                continue;
+            }
             let when = &active.rule.when;
             if when.api.is_some_and(|api| Some(api) != facts.api) {
                 continue;
@@ -151,6 +178,17 @@ impl Rules {
     }
 }
 
+/// Whether `rule` applies to requests in `namespace`.
+fn applies_in(rule: &ActiveRule, namespace: Option<&str>) -> bool {
+    rule.namespace.is_none() || rule.namespace.as_deref() == namespace
+}
+
+/// Whether a request in `namespace` may remove `rule`: the default namespace any, a named one
+/// its own.
+fn owned_by(rule: &ActiveRule, namespace: Option<&str>) -> bool {
+    namespace.is_none() || rule.namespace.as_deref() == namespace
+}
+
 /// The fields of a JSON value, nested objects as dotted paths; scalars as text.
 pub fn json_fields(value: &serde_json::Value, prefix: &str, out: &mut BTreeMap<String, String>) {
     use serde_json::Value;
@@ -183,7 +221,7 @@ mod tests {
     fn rules(text: &str) -> Rules {
         let mut rules = Rules::default();
         rules
-            .add("test", ScenarioFile::parse(text).unwrap().rules)
+            .add("test", None, ScenarioFile::parse(text).unwrap().rules)
             .unwrap();
         rules
     }
@@ -197,6 +235,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            namespace: None,
         }
     }
 
@@ -268,6 +307,28 @@ mod tests {
         assert!(rules.decide(&trustmatic, || 0.5).is_none());
         assert_eq!(rules.list()[0].matched, 4);
         assert_eq!(rules.list()[1].applied, 2);
+    }
+
+    #[test]
+    fn a_namespace_rule_applies_and_is_removable_in_its_namespace_only() {
+        let mut rules = Rules::default();
+        let text = "rules:\n  - then: { respond: { status: 500 } }";
+        let ids = rules
+            .add("test", Some("a"), ScenarioFile::parse(text).unwrap().rules)
+            .unwrap();
+        let in_ns = |name: Option<&str>| Facts {
+            namespace: name.map(str::to_string),
+            ..facts(Api::Truora, "GET", "/v1/x", &[])
+        };
+        assert!(rules.decide(&in_ns(Some("b")), || 0.0).is_none());
+        assert!(rules.decide(&in_ns(None), || 0.0).is_none());
+        assert!(rules.decide(&in_ns(Some("a")), || 0.0).is_some());
+        assert!(rules.visible_from(Some("b")).is_empty());
+        assert_eq!(rules.visible_from(None).len(), 1);
+        assert!(!rules.remove(&ids[0], Some("b")));
+        rules.clear(Some("b"));
+        assert_eq!(rules.list().len(), 1);
+        assert!(rules.remove(&ids[0], Some("a")));
     }
 
     #[test]

@@ -12,6 +12,11 @@ use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
+mod armed;
+mod snapshot;
+
+pub use snapshot::StoreSnapshot;
+
 /// Timings and limits of the flow.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -51,7 +56,7 @@ pub struct Caller {
 }
 
 /// A pre-signed upload link's server side.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct UploadSlot {
     /// The link's identifier (`UPL…`).
     pub id: String,
@@ -75,18 +80,19 @@ impl UploadSlot {
 }
 
 /// An uploaded file kept for `show_details` links.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StoredFile {
     /// The file's identifier (`FIL…`).
     pub id: String,
     /// The format sniffed from its bytes.
     pub kind: MediaKind,
     /// The content.
+    #[serde(with = "crate::persistence::codec::base64_bytes")]
     pub bytes: Bytes,
 }
 
 /// A face enrollment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Enrollment {
     /// `ENR…`.
     pub id: String,
@@ -109,7 +115,7 @@ pub struct Enrollment {
 }
 
 /// The per-check results of a face validation.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FaceChecks {
     /// Similarity against the enrollment.
     pub similarity_status: Option<CheckStatus>,
@@ -122,7 +128,7 @@ pub struct FaceChecks {
 }
 
 /// The decided outcome of a validation, revealed when processing ends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     /// `None` for success, else the failure status.
     pub failure: Option<FailureStatus>,
@@ -133,7 +139,7 @@ pub struct Verdict {
 }
 
 /// A validation's processing after its upload.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Processing {
     /// When the verdict becomes visible.
     pub due: DateTime<Utc>,
@@ -142,7 +148,7 @@ pub struct Processing {
 }
 
 /// A face-recognition validation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Validation {
     /// `VLD…`.
     pub id: String,
@@ -180,7 +186,8 @@ pub struct Validation {
     pub retried_by: Option<String>,
     /// 0 for an original, n for the n-th retry.
     pub retry_number: u32,
-    /// The outcome a scenario rule forced, applied when its file is processed.
+    /// The outcome a scenario rule or an armed outcome forced, applied when its file is
+    /// processed.
     pub forced: Option<ForcedVerdict>,
 }
 
@@ -192,7 +199,7 @@ impl Validation {
 }
 
 /// What an upload link belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum UploadOwner {
     Enrollment(String),
     Validation(String),
@@ -210,6 +217,8 @@ pub struct Store {
     pending: Vec<String>,
     /// No pending validation changes before this time; `None` when unknown (scan on settle).
     next_change: Option<DateTime<Utc>>,
+    /// Outcomes armed per account through the control API.
+    armed: crate::armed::ArmedOutcomes<ForcedVerdict>,
 }
 
 /// Image formats Truora accepts for pictures.
@@ -253,10 +262,11 @@ impl Store {
             files: HashMap::new(),
             pending: Vec::new(),
             next_change: None,
+            armed: Default::default(),
         }
     }
 
-    /// Drops every enrollment, validation and file.
+    /// Drops every enrollment, validation, file and armed outcome.
     pub fn clear(&mut self) {
         *self = Store::new(self.settings.clone());
     }
@@ -337,11 +347,24 @@ impl Store {
         }
     }
 
-    /// `POST /v1/validations`.
+    /// `POST /v1/validations`: the validation ends with the oldest outcome armed for its
+    /// account, if any (one use of it), whatever file it gets.
     pub fn create_validation(
         &mut self,
         req: NewValidation,
         ip_address: String,
+        now: DateTime<Utc>,
+    ) -> Result<&Validation, TruoraError> {
+        self.create_forced_validation(req, ip_address, None, now)
+    }
+
+    /// `POST /v1/validations` with the outcome a scenario rule forced on the request: it takes
+    /// precedence over an outcome armed for the account, which then stays armed.
+    pub fn create_forced_validation(
+        &mut self,
+        req: NewValidation,
+        ip_address: String,
+        rule: Option<ForcedVerdict>,
         now: DateTime<Utc>,
     ) -> Result<&Validation, TruoraError> {
         self.settle(now);
@@ -358,6 +381,7 @@ impl Store {
         let timeout_seconds = req
             .timeout_seconds
             .unwrap_or(self.settings.default_timeout_seconds);
+        let forced = rule.or_else(|| self.armed.take(&req.account_id));
         let validation = Validation {
             id: prefixed_hex_id("VLD"),
             enrollment_id,
@@ -376,7 +400,7 @@ impl Store {
             processing_finish_date: None,
             retried_by: None,
             retry_number,
-            forced: None,
+            forced,
             request: req,
         };
         let id = validation.id.clone();
@@ -781,8 +805,9 @@ fn status(ok: bool) -> CheckStatus {
     }
 }
 
-/// An outcome a scenario rule forced on a validation: it ends so whatever its file shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An outcome forced on a validation by a scenario rule or an armed outcome: it ends so
+/// whatever its file shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ForcedVerdict {
     /// Declined with this reason.
     Declined(DeclinedReason),

@@ -45,7 +45,7 @@ pub struct NewEnrollment {
 }
 
 /// A `POST /v1/validations` request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewValidation {
     /// The enrolled account.
     pub account_id: String,

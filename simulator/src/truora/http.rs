@@ -140,8 +140,9 @@ async fn create_enrollment(
 ) -> Answer<EnrollmentBody> {
     let caller = caller(&app, &headers)?;
     let request = NewEnrollment::from_form(&read_form(&app, &headers, body).await?)?;
-    let now = app.clock.now();
-    let mut store = app.truora.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
     let enrollment = store.create_enrollment(request, caller, now)?;
     Ok(Json(EnrollmentBody::new(
         enrollment,
@@ -155,8 +156,9 @@ async fn get_enrollment(
     headers: HeaderMap,
 ) -> Answer<EnrollmentBody> {
     caller(&app, &headers)?;
-    let now = app.clock.now();
-    let mut store = app.truora.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
     let enrollment = store.enrollment(&path_id(&uri), now)?;
     Ok(Json(EnrollmentBody::new(
         enrollment,
@@ -170,10 +172,11 @@ async fn delete_enrollment(
     headers: HeaderMap,
 ) -> Answer<Envelope> {
     let caller = caller(&app, &headers)?;
-    let deleted = app
-        .truora
-        .lock()
-        .delete_enrollment(&path_id(&uri), caller, app.clock.now())?;
+    let deleted =
+        app.tenant()
+            .truora
+            .lock()
+            .delete_enrollment(&path_id(&uri), caller, app.clock().now())?;
     Ok(Json(Envelope::new(
         200,
         format!(
@@ -192,15 +195,14 @@ async fn create_validation(
 ) -> Answer<ValidationBody> {
     caller(&app, &headers)?;
     let request = NewValidation::from_form(&read_form(&app, &headers, body).await?)?;
-    let now = app.clock.now();
-    let mut store = app.truora.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
+    let rule = forced.and_then(|Extension(f)| ForcedVerdict::parse(&f.0));
     let id = store
-        .create_validation(request, client_ip(&headers, addr), now)?
+        .create_forced_validation(request, client_ip(&headers, addr), rule, now)?
         .id
         .clone();
-    if let Some(verdict) = forced.and_then(|Extension(f)| ForcedVerdict::parse(&f.0)) {
-        store.force_validation(&id, verdict);
-    }
     render_validation(&app, &mut store, &id, false, now)
 }
 
@@ -237,8 +239,9 @@ async fn get_validation(
             )))
         }
     };
-    let now = app.clock.now();
-    let mut store = app.truora.lock();
+    let now = app.clock().now();
+    let tenant = app.tenant();
+    let mut store = tenant.truora.lock();
     render_validation(&app, &mut store, &path_id(&uri), show_details, now)
 }
 
@@ -266,7 +269,11 @@ async fn upload(
 ) -> Answer<Envelope> {
     let id = path_id(&uri);
     check_signature(&app, &uri, &upload_claim(&id), "file upload")?;
-    let allow_video = app.truora.lock().prepare_upload(&id, app.clock.now())?;
+    let allow_video = app
+        .tenant()
+        .truora
+        .lock()
+        .prepare_upload(&id, app.clock().now())?;
     let bytes = read_limited(
         &headers,
         body,
@@ -280,12 +287,12 @@ async fn upload(
     let analysis = tokio::task::spawn_blocking(move || matcher.analyze(&analysed, allow_video))
         .await
         .map_err(|_| TruoraError::internal("The file could not be analysed"))?;
-    let message = app.truora.lock().accept_upload(
+    let message = app.tenant().truora.lock().accept_upload(
         &id,
         bytes,
         analysis,
         app.matcher.as_ref(),
-        app.clock.now(),
+        app.clock().now(),
     )?;
     Ok(Json(Envelope::new(200, message)))
 }
@@ -293,10 +300,11 @@ async fn upload(
 async fn file(State(app): State<Arc<App>>, uri: Uri) -> Result<Response, TruoraError> {
     let id = path_id(&uri);
     let expires = check_signature(&app, &uri, &file_claim(&id), "file")?;
-    if app.clock.now().timestamp() > expires {
+    if app.clock().now().timestamp() > expires {
         return Err(TruoraError::forbidden("The file link has expired"));
     }
-    let store = app.truora.lock();
+    let tenant = app.tenant();
+    let store = tenant.truora.lock();
     let file = store
         .file(&id)
         .ok_or_else(|| TruoraError::not_found("The file was not found"))?;

@@ -23,6 +23,8 @@ pub struct Links<'a> {
     pub file_ttl: Duration,
     /// The current virtual time.
     pub now: DateTime<Utc>,
+    /// The named namespace whose state the links reach, named in their query.
+    pub namespace: Option<String>,
 }
 
 /// What a signature covers for an upload link.
@@ -39,10 +41,11 @@ impl Links<'_> {
     fn signed(&self, kind: &str, id: &str, claim: String, expires: DateTime<Utc>) -> String {
         let expires = expires.timestamp();
         let signature = self.signer.sign(&claim, expires);
-        format!(
+        let url = format!(
             "{}{PREFIX}/v1/{kind}/{id}?Expires={expires}&Signature={signature}",
             self.public_url
-        )
+        );
+        crate::namespace::tag_link(url, self.namespace.as_deref())
     }
 
     /// The `file_upload_link` of a slot.

@@ -8,7 +8,7 @@ use crate::media::{FaceAnalysis, FaceCount, Liveness, Matcher};
 pub type Picture = Result<FaceAnalysis, String>;
 
 /// The `score` of an answer.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Score {
     /// The verify score, an integer 0..=100.
     Points(u8),

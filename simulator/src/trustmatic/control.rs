@@ -23,7 +23,8 @@ pub fn router() -> Router<Arc<App>> {
 }
 
 async fn list(State(app): State<Arc<App>>) -> Json<Value> {
-    let outcomes = app.trustmatic.lock();
+    let tenant = app.tenant();
+    let outcomes = tenant.trustmatic.lock();
     let views: Vec<ArmedView> = outcomes.list().iter().map(ArmedView::from).collect();
     Json(json!({ "outcomes": views }))
 }
@@ -35,12 +36,17 @@ async fn arm(
 ) -> Result<(StatusCode, Json<ArmedView>), ControlError> {
     let body = read_json(&app, &headers, body, MAX_BODY).await?;
     let request = arm_request(&body).map_err(unprocessable)?;
-    let armed = app.trustmatic.lock().arm(request).map_err(unprocessable)?;
+    let armed = app
+        .tenant()
+        .trustmatic
+        .lock()
+        .arm(request)
+        .map_err(unprocessable)?;
     Ok((StatusCode::CREATED, Json(ArmedView::from(&armed))))
 }
 
 async fn disarm_all(State(app): State<Arc<App>>) -> StatusCode {
-    app.trustmatic.lock().clear();
+    app.tenant().trustmatic.lock().clear();
     StatusCode::NO_CONTENT
 }
 
@@ -48,7 +54,7 @@ async fn disarm(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ControlError> {
-    if app.trustmatic.lock().disarm(&id) {
+    if app.tenant().trustmatic.lock().disarm(&id) {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ControlError::new(

@@ -130,6 +130,7 @@ async fn answer(
             detail: "forced by a scenario rule".into(),
         }),
         None => app
+            .tenant()
             .trustmatic
             .lock()
             .take(operation, request.session_id.as_deref()),
@@ -160,12 +161,18 @@ async fn judge(operation: Operation, app: &Arc<App>, request: &Request) -> Verdi
     }
     let app = app.clone();
     let judged = tokio::task::spawn_blocking(move || {
+        // Every loaded picture at once (the model matcher analyses a pair concurrently).
+        let uploads: Vec<&[u8]> = loaded
+            .iter()
+            .filter_map(|(_, bytes)| bytes.as_ref()?.as_deref().ok())
+            .collect();
+        let mut analyses = app.matcher.analyze_all(&uploads, false).into_iter();
         let mut pictures: Vec<(&'static str, Option<Picture>)> = Vec::new();
         for (name, bytes) in loaded {
             let picture = match bytes {
                 None => None,
                 Some(Err(why)) => Some(Err(why)),
-                Some(Ok(bytes)) => match app.matcher.analyze(&bytes, false) {
+                Some(Ok(_)) => match analyses.next().expect("one analysis per upload") {
                     Err(AnalysisError::Failed { detail }) => return matcher_failed(&detail),
                     analysed => Some(analysed.map_err(|e| format!("{name}: {e}"))),
                 },

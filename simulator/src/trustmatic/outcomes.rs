@@ -11,7 +11,7 @@ pub const MAX_TIMES: u32 = 1000;
 pub const MAX_ARMED: usize = 10_000;
 
 /// What an armed outcome answers.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub enum Forced {
     /// `hasError: true` with this code.
     Error(ErrorCode),
@@ -20,7 +20,7 @@ pub enum Forced {
 }
 
 /// One armed outcome.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Armed {
     /// Its ID, for disarming.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct ArmRequest {
 }
 
 /// The armed outcomes, oldest first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Outcomes {
     armed: Vec<Armed>,
     next_id: u64,

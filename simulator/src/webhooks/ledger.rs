@@ -73,6 +73,7 @@ impl Try {
 struct Delivery {
     id: String,
     receiver: Arc<Receiver>,
+    namespace: Option<String>,
     event_id: String,
     event_type: String,
     body: Bytes,
@@ -85,6 +86,7 @@ struct Delivery {
 /// What a try needs to send.
 pub(super) struct Due {
     pub receiver: Arc<Receiver>,
+    pub namespace: Option<String>,
     pub body: Bytes,
     pub signature: String,
 }
@@ -104,6 +106,9 @@ pub struct DeliveryView {
     pub event_id: String,
     /// The event's type.
     pub event_type: String,
+    /// The named namespace whose event it carries; absent for the default namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
     /// Where the delivery stands.
     pub status: DeliveryStatus,
     /// Every try so far, oldest first.
@@ -138,6 +143,9 @@ pub struct ReceiverView {
     pub event_types: Option<Vec<String>>,
     /// `config` or `control`.
     pub source: super::Source,
+    /// The named namespace whose events alone it hears; absent when it hears every namespace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
 impl ReceiverView {
@@ -149,6 +157,7 @@ impl ReceiverView {
             url: receiver.url.to_string(),
             event_types: receiver.event_types.clone(),
             source: receiver.source,
+            namespace: receiver.namespace.clone(),
         }
     }
 }
@@ -162,6 +171,8 @@ pub struct DeliveryFilter {
     pub event_type: Option<String>,
     /// Only deliveries in this status.
     pub status: Option<DeliveryStatus>,
+    /// Only the deliveries of this named namespace's events.
+    pub namespace: Option<String>,
 }
 
 /// Receivers, deliveries and events; guarded by one mutex.
@@ -202,6 +213,7 @@ impl Ledger {
     pub fn add_delivery(
         &mut self,
         receiver: Arc<Receiver>,
+        namespace: Option<String>,
         event_id: &str,
         event_type: &str,
         body: Bytes,
@@ -215,6 +227,7 @@ impl Ledger {
             Delivery {
                 id: crate::ids::prefixed_hex_id("whd_"),
                 receiver,
+                namespace,
                 event_id: event_id.to_string(),
                 event_type: event_type.to_string(),
                 body,
@@ -235,6 +248,7 @@ impl Ledger {
         let delivery = self.deliveries.get(&seq)?;
         (delivery.status == DeliveryStatus::Pending).then(|| Due {
             receiver: delivery.receiver.clone(),
+            namespace: delivery.namespace.clone(),
             body: delivery.body.clone(),
             signature: delivery.signature.clone(),
         })
@@ -298,6 +312,7 @@ impl Ledger {
                     .is_none_or(|t| &d.event_type == t)
             })
             .filter(|d| filter.status.is_none_or(|s| d.status == s))
+            .filter(|d| filter.namespace.is_none() || d.namespace == filter.namespace)
             .map(|d| DeliveryView {
                 id: d.id.clone(),
                 vendor: d.receiver.vendor,
@@ -305,6 +320,7 @@ impl Ledger {
                 url: d.receiver.url.to_string(),
                 event_id: d.event_id.clone(),
                 event_type: d.event_type.clone(),
+                namespace: d.namespace.clone(),
                 status: d.status,
                 tries: d
                     .tries

@@ -37,6 +37,8 @@ pub struct Outgoing {
     pub event_type: String,
     /// The JSON sent, serialized once; the signature covers exactly those bytes.
     pub body: serde_json::Value,
+    /// The named namespace whose state produced it; `None` for the default namespace.
+    pub namespace: Option<String>,
 }
 
 /// Webhook receivers, deliveries and published events.
@@ -96,15 +98,16 @@ impl Webhooks {
         ledger.remember_event(&event.event_id, body.clone());
         let targets: Vec<usize> = (0..ledger.receivers.len())
             .filter(|&i| {
-                ledger.receivers[i]
-                    .receiver
-                    .wants(event.vendor, &event.event_type)
+                let receiver = &ledger.receivers[i].receiver;
+                receiver.wants(event.vendor, &event.event_type)
+                    && receiver.hears(event.namespace.as_deref())
             })
             .collect();
         for i in targets {
             let receiver = ledger.receivers[i].receiver.clone();
             let seq = ledger.add_delivery(
                 receiver,
+                event.namespace.clone(),
                 &event.event_id,
                 &event.event_type,
                 body.clone(),
@@ -135,7 +138,19 @@ impl Webhooks {
 
     /// Registers a receiver at run time; the error says what is wrong with `spec`.
     pub fn add_receiver(&self, spec: &ReceiverSpec) -> Result<ReceiverView, String> {
-        let receiver = Receiver::check(spec, crate::ids::prefixed_hex_id("whr_"), Source::Control)?;
+        self.add_receiver_in(spec, None)
+    }
+
+    /// Registers a receiver at run time that hears only the events of `namespace` when one
+    /// is named.
+    pub fn add_receiver_in(
+        &self,
+        spec: &ReceiverSpec,
+        namespace: Option<&str>,
+    ) -> Result<ReceiverView, String> {
+        let mut receiver =
+            Receiver::check(spec, crate::ids::prefixed_hex_id("whr_"), Source::Control)?;
+        receiver.namespace = namespace.map(str::to_string);
         let view = ReceiverView::of(&receiver);
         self.shared
             .ledger
@@ -147,8 +162,17 @@ impl Webhooks {
 
     /// Removes receiver `id`; its pending deliveries end as failed. False when it is unknown.
     pub fn remove_receiver(&self, id: &str) -> bool {
+        self.remove_receiver_in(id, None)
+    }
+
+    /// Removes receiver `id` as seen from `namespace`: a named namespace removes only the
+    /// receivers it registered. False when there is no such receiver.
+    pub fn remove_receiver_in(&self, id: &str, namespace: Option<&str>) -> bool {
         let mut ledger = self.shared.ledger.lock();
-        let Some(at) = ledger.receivers.iter().position(|r| r.receiver.id == id) else {
+        let Some(at) = ledger.receivers.iter().position(|r| {
+            r.receiver.id == id
+                && (namespace.is_none() || r.receiver.namespace.as_deref() == namespace)
+        }) else {
             return false;
         };
         ledger.receivers.remove(at);
@@ -158,10 +182,17 @@ impl Webhooks {
 
     /// Every receiver, configured ones first.
     pub fn receivers(&self) -> Vec<ReceiverView> {
+        self.receivers_heard_from(None)
+    }
+
+    /// The receivers that hear events of `namespace` (every receiver for `None`), configured
+    /// ones first.
+    pub fn receivers_heard_from(&self, namespace: Option<&str>) -> Vec<ReceiverView> {
         let ledger = self.shared.ledger.lock();
         ledger
             .receivers
             .iter()
+            .filter(|r| namespace.is_none() || r.receiver.hears(namespace))
             .map(|r| ReceiverView::of(&r.receiver))
             .collect()
     }

@@ -50,9 +50,17 @@ pub struct Receiver {
     pub event_types: Option<Vec<String>>,
     /// Where it was registered.
     pub source: Source,
+    /// The named namespace it was registered in, whose events alone it hears; `None` hears
+    /// every namespace.
+    pub namespace: Option<String>,
 }
 
 impl Receiver {
+    /// Whether it hears the events of `namespace` (`None`: the default namespace).
+    pub fn hears(&self, namespace: Option<&str>) -> bool {
+        self.namespace.is_none() || self.namespace.as_deref() == namespace
+    }
+
     /// Checks `spec`; the error says what is wrong in a sentence.
     pub fn check(spec: &ReceiverSpec, id: String, source: Source) -> Result<Receiver, String> {
         let vendor = Vendor::parse(&spec.vendor).ok_or_else(|| {
@@ -84,6 +92,7 @@ impl Receiver {
             authorization,
             event_types,
             source,
+            namespace: None,
         })
     }
 

@@ -34,7 +34,9 @@ struct Receivers {
 
 async fn list_receivers(State(app): State<Arc<App>>) -> Json<Receivers> {
     Json(Receivers {
-        receivers: app.webhooks.receivers(),
+        receivers: app
+            .webhooks
+            .receivers_heard_from(app.tenant().name.as_deref()),
     })
 }
 
@@ -65,7 +67,10 @@ async fn add_receiver(
         |message: String| ControlError::new(StatusCode::UNPROCESSABLE_ENTITY, message);
     let spec: ReceiverSpec =
         serde_json::from_value(value).map_err(|e| unprocessable(e.to_string()))?;
-    let receiver = app.webhooks.add_receiver(&spec).map_err(unprocessable)?;
+    let receiver = app
+        .webhooks
+        .add_receiver_in(&spec, app.tenant().name.as_deref())
+        .map_err(unprocessable)?;
     Ok((StatusCode::CREATED, Json(receiver)))
 }
 
@@ -73,7 +78,10 @@ async fn remove_receiver(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ControlError> {
-    if app.webhooks.remove_receiver(&id) {
+    if app
+        .webhooks
+        .remove_receiver_in(&id, app.tenant().name.as_deref())
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ControlError::new(
@@ -93,8 +101,9 @@ async fn list_deliveries(
     State(app): State<Arc<App>>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Deliveries>, ControlError> {
-    let filter = parse_filter(query.as_deref().unwrap_or(""))
+    let mut filter = parse_filter(query.as_deref().unwrap_or(""))
         .map_err(|message| ControlError::new(StatusCode::BAD_REQUEST, message))?;
+    filter.namespace = app.tenant().name.clone();
     Ok(Json(Deliveries {
         deliveries: app.webhooks.deliveries(&filter),
     }))

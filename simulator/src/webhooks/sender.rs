@@ -79,6 +79,9 @@ async fn try_once(shared: &Weak<Shared>, seq: u64) -> Option<Duration> {
         .header(CONTENT_TYPE, "application/json")
         .header(due.receiver.vendor.signature_header(), due.signature)
         .body(Bytes::clone(&due.body));
+    if let Some(namespace) = &due.namespace {
+        request = request.header(crate::namespace::HEADER, namespace.as_str());
+    }
     if let Some(authorization) = &due.receiver.authorization {
         request = request.header(AUTHORIZATION, authorization.clone());
     }

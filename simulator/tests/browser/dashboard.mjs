@@ -1,6 +1,8 @@
 // Drives facesim's control page ({root}/_facesim/) with a real headless Chromium: state made
-// through the vendor APIs shows up, the forms advance the clock, arm and disarm a Trustmatic
-// outcome, act on a Checkout attempt and reset; a full-page screenshot is taken and checked,
+// through the vendor APIs shows up, the namespace field switches every panel to another namespace,
+// the forms advance the clock, arm and disarm a Trustmatic
+// outcome, arm a Truora outcome for an account and a Checkout one for an applicant, act on a
+// Checkout attempt and reset; a full-page screenshot is taken and checked,
 // and the page is read once more with scripts off.
 //
 // Environment: FACESIM_BIN (default target/debug/facesim under the repository),
@@ -97,7 +99,9 @@ async function makeState(base) {
   const attempt = await checkout(`/face-authentications/${fa.id}/attempts`, {
     redirect_url: 'https://shop.example/back',
   });
-  return { enrollmentId: enrollment.enrollment_id, faId: fa.id, attemptId: attempt.id };
+  return {
+    enrollmentId: enrollment.enrollment_id, applicantId: applicant.id, faId: fa.id, attemptId: attempt.id,
+  };
 }
 
 /** Checks the screenshot: a PNG as wide as the viewport, at least as tall, not one colour. */
@@ -161,6 +165,28 @@ async function withScript(context, base, made) {
   await journal.getByRole('cell', { name: '/truora/validations/v1/enrollments', exact: true }).waitFor({ state: 'detached' });
   await journal.getByRole('cell', { name: '/trustmatic/api/v1/face/verify', exact: true }).waitFor();
 
+  // Another namespace, chosen in the namespace field: its state only, then back to the default one.
+  const other = await call(base, 'POST', '/truora/validations/v1/enrollments', {
+    headers: { 'Truora-API-Key': 'truora-sim-key', 'Facesim-Namespace': 'dashboard-ns' },
+    form: { type: 'face-recognition', user_authorized: 'true', account_id: 'dashboard-other' },
+  });
+  await page.getByLabel('Namespace', { exact: true }).fill('dashboard-ns');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.getByRole('status').getByText('Showing namespace dashboard-ns').waitFor();
+  await truora.getByRole('cell', { name: other.enrollment_id }).waitFor();
+  await truora.getByRole('cell', { name: made.enrollmentId }).waitFor({ state: 'detached' });
+  const offered = await page.locator('#namespace-names option').evaluateAll((options) => options.map((o) => o.value));
+  assert.deepEqual(offered, ['default', 'dashboard-ns']);
+  await page.getByLabel('Namespace', { exact: true }).fill('not a name');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.getByRole('status').getByText(/^Namespace: /).waitFor();
+  await truora.getByRole('cell', { name: other.enrollment_id }).waitFor();
+  await page.getByLabel('Namespace', { exact: true }).fill('default');
+  await page.getByRole('button', { name: 'Show', exact: true }).click();
+  await page.getByRole('status').getByText('Showing the default namespace').waitFor();
+  await truora.getByRole('cell', { name: made.enrollmentId }).waitFor();
+  await truora.getByRole('cell', { name: other.enrollment_id }).waitFor({ state: 'detached' });
+
   // The catalogue panel follows what the endpoint answers.
   const catalogue = await fetch(`${base}/_facesim/catalogue`);
   const shown = page.locator('#catalogue-body');
@@ -198,17 +224,41 @@ async function withScript(context, base, made) {
     id: outcome.id, operation: 'face_liveness', sessionId: 'dashboard-liveness', score: 0.42, remaining: 2,
   });
 
+  // A Truora outcome for an account and a Checkout one for an applicant, armed through their forms.
+  await page.getByLabel('Account ID').fill('dashboard-account');
+  await page.getByLabel('Declined reason or system_error').selectOption('face_in_blocklist');
+  await page.getByLabel('Number of validations').fill('2');
+  await page.getByRole('button', { name: 'Arm for the account' }).click();
+  const truoraArmed = page.locator('#truora-outcomes-list').getByRole('row', { name: /dashboard-account/ });
+  await truoraArmed.getByRole('cell', { name: 'face_in_blocklist' }).waitFor();
+  const [truoraOutcome] = (await call(base, 'GET', '/_facesim/truora/outcomes')).outcomes;
+  assert.deepEqual(truoraOutcome, {
+    id: truoraOutcome.id, account_id: 'dashboard-account', outcome: 'face_in_blocklist', remaining: 2,
+  });
+  await page.getByLabel('Applicant ID').fill(made.applicantId);
+  await page.getByLabel(/^Response code/).fill('61411I');
+  await page.getByRole('button', { name: 'Arm for the applicant' }).click();
+  const checkoutArmed = page.locator('#checkout-outcomes-list').getByRole('row', { name: new RegExp(made.applicantId) });
+  await checkoutArmed.getByRole('cell', { name: '61411I' }).waitFor();
+  const [checkoutOutcome] = (await call(base, 'GET', '/_facesim/checkout/outcomes')).outcomes;
+  assert.deepEqual(checkoutOutcome, {
+    id: checkoutOutcome.id, applicant_id: made.applicantId, outcome: '61411I', remaining: 1,
+  });
+
   // The screenshot, with every panel filled.
   mkdirSync(OUT, { recursive: true });
   const png = await page.screenshot({ fullPage: true, path: join(OUT, 'dashboard.png') });
   await checkScreenshot(context, png);
 
   // Disarm the outcome from its row, then reset everything.
-  await page.getByRole('button', { name: `Disarm ${outcome.id}` }).click();
+  await page.getByRole('button', { name: `Disarm ${outcome.id}`, exact: true }).click();
   await page.locator('#trustmatic-list').getByText('Armed outcomes: none').waitFor();
+  await page.getByRole('button', { name: `Disarm Truora ${truoraOutcome.id}` }).click();
+  await page.locator('#truora-outcomes-list').getByText('Armed outcomes: none').waitFor();
   await page.getByLabel('What to reset').selectOption('');
   await page.getByRole('button', { name: 'Reset', exact: true }).click();
   await truora.getByText('Enrollments: none').waitFor();
+  await page.locator('#checkout-outcomes-list').getByText('Armed outcomes: none').waitFor();
   await page.locator('#clock-offset').getByText(/^0(\.\d+)? s$/).waitFor();
 
   assert.deepEqual(problems, [], 'no script errors and nothing refused by the policy');
@@ -225,7 +275,8 @@ async function withoutScript(browser, base) {
     const note = page.locator('noscript .note');
     assert.ok(await note.isVisible(), 'the note about scripts shows');
     assert.match(await note.innerText(), /The live panels and the forms need JavaScript/);
-    for (const name of ['Virtual clock', 'State', 'Request journal', 'Trustmatic outcomes', 'Checkout attempt']) {
+    for (const name of ['Virtual clock', 'State', 'Request journal', 'Trustmatic outcomes', 'Truora outcomes',
+      'Checkout outcomes', 'Checkout attempt']) {
       assert.ok(await page.getByRole('heading', { name, exact: true }).isVisible(), name);
     }
     await page.getByRole('link', { name: 'GET /_facesim/state', exact: true }).click();

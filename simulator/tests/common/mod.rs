@@ -52,7 +52,7 @@ pub struct Sim {
     pub http: reqwest::Client,
     /// The application state the server shares.
     pub app: Arc<App>,
-    _stop: oneshot::Sender<()>,
+    _stop: Arc<oneshot::Sender<()>>,
 }
 
 impl Drop for Sim {
@@ -209,7 +209,27 @@ impl Sim {
             base,
             http: client(),
             app,
-            _stop: stop,
+            _stop: Arc::new(stop),
+        }
+    }
+
+    /// The same simulator, every request of it sent with `Facesim-Namespace: name`.
+    pub fn in_namespace(&self, name: &str) -> Sim {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "Facesim-Namespace",
+            reqwest::header::HeaderValue::from_str(name).expect("a header value"),
+        );
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        Sim {
+            base: self.base.clone(),
+            http,
+            app: self.app.clone(),
+            _stop: self._stop.clone(),
         }
     }
 

@@ -79,9 +79,16 @@ impl Similarity {
 
 /// The aligned crop as the recogniser's input: planar RGB, raw 0..255, `[1, 3, 112, 112]`.
 pub fn crop(picture: &RgbImage, landmarks: &[[f32; 2]; 5]) -> Vec<f32> {
+    let mut tensor = vec![0f32; 3 * SIDE * SIDE];
+    crop_into(picture, landmarks, &mut tensor);
+    tensor
+}
+
+/// [`crop`] into `tensor` (`3 × 112 × 112` elements), every element overwritten.
+pub fn crop_into(picture: &RgbImage, landmarks: &[[f32; 2]; 5], tensor: &mut [f32]) {
     let transform = Similarity::estimate(landmarks, &TEMPLATE);
     let plane = SIDE * SIDE;
-    let mut tensor = vec![0f32; 3 * plane];
+    assert_eq!(tensor.len(), 3 * plane, "a 3×112×112 tensor");
     for v in 0..SIDE {
         for u in 0..SIDE {
             let (x, y) = transform.invert(u as f32, v as f32);
@@ -92,7 +99,6 @@ pub fn crop(picture: &RgbImage, landmarks: &[[f32; 2]; 5]) -> Vec<f32> {
             tensor[2 * plane + i] = rgb[2];
         }
     }
-    tensor
 }
 
 /// Bilinear sample at `(x, y)`; outside the picture is black.

@@ -32,64 +32,99 @@ impl Face {
     }
 }
 
-/// The detector input for one picture: planar BGR, raw 0..255, the picture scaled down (never
-/// up) into the top-left corner, zero padding; and the scale applied.
+/// The detector input for one picture, kept between pictures so that its buffers are reused:
+/// planar BGR, raw 0..255, the picture scaled down (never up) into the top-left corner, zero
+/// padding; and the scale applied.
+#[derive(Default)]
 pub struct Letterbox {
     /// `[1, 3, 640, 640]`, row-major.
-    pub tensor: Vec<f32>,
-    /// Picture pixels per input pixel inverse: input = picture × scale.
-    pub scale: f32,
+    tensor: Vec<f32>,
+    /// The scaled picture, RGB8, before it is spread over the planes.
+    resized: Vec<u8>,
+    /// Input pixels per picture pixel.
+    scale: f32,
 }
 
-/// Letterboxes `picture` into the detector's input.
-pub fn letterbox(picture: &RgbImage, resizer: &mut Resizer) -> Letterbox {
-    let (w, h) = picture.dimensions();
-    let side = INPUT_SIDE as f32;
-    let scale = (side / w as f32).min(side / h as f32).min(1.0);
-    let (rw, rh) = (
-        ((w as f32 * scale).round() as u32).clamp(1, INPUT_SIDE),
-        ((h as f32 * scale).round() as u32).clamp(1, INPUT_SIDE),
-    );
-    let plane = (INPUT_SIDE * INPUT_SIDE) as usize;
-    let mut tensor = vec![0f32; 3 * plane];
-    let resized;
-    let (pixels, width) = if (rw, rh) == (w, h) {
-        (picture.as_raw().as_slice(), w)
-    } else {
-        resized = resize(picture, rw, rh, resizer);
-        (resized.as_slice(), rw)
-    };
-    let (blue, rest) = tensor.split_at_mut(plane);
-    let (green, red) = rest.split_at_mut(plane);
-    let side = INPUT_SIDE as usize;
-    let rows = pixels.chunks_exact(width as usize * 3);
-    let planes = blue
-        .chunks_exact_mut(side)
-        .zip(green.chunks_exact_mut(side))
-        .zip(red.chunks_exact_mut(side));
-    for (row, ((b, g), r)) in rows.zip(planes) {
-        for (x, px) in row.chunks_exact(3).enumerate() {
-            b[x] = f32::from(px[2]);
-            g[x] = f32::from(px[1]);
-            r[x] = f32::from(px[0]);
+impl Letterbox {
+    /// An empty letterbox; [`Letterbox::fill`] allocates on first use.
+    pub fn new() -> Letterbox {
+        Letterbox::default()
+    }
+
+    /// The input tensor's data, `[1, 3, 640, 640]`.
+    pub fn tensor(&self) -> &[f32] {
+        &self.tensor
+    }
+
+    /// The scale of the last picture: input = picture × scale.
+    pub fn scale(&self) -> f32 {
+        self.scale
+    }
+
+    /// Letterboxes `picture`, overwriting every element of the tensor.
+    pub fn fill(&mut self, picture: &RgbImage, resizer: &mut Resizer) {
+        let (w, h) = picture.dimensions();
+        let side = INPUT_SIDE as f32;
+        self.scale = (side / w as f32).min(side / h as f32).min(1.0);
+        let (rw, rh) = (
+            ((w as f32 * self.scale).round() as u32).clamp(1, INPUT_SIDE),
+            ((h as f32 * self.scale).round() as u32).clamp(1, INPUT_SIDE),
+        );
+        let side = INPUT_SIDE as usize;
+        let plane = side * side;
+        self.tensor.resize(3 * plane, 0.0);
+        let pixels = if (rw, rh) == (w, h) {
+            picture.as_raw().as_slice()
+        } else {
+            resize(picture, rw, rh, resizer, &mut self.resized);
+            self.resized.as_slice()
+        };
+        let rw = rw as usize;
+        let (blue, rest) = self.tensor.split_at_mut(plane);
+        let (green, red) = rest.split_at_mut(plane);
+        let mut rows = pixels.chunks_exact(rw * 3);
+        let planes = blue
+            .chunks_exact_mut(side)
+            .zip(green.chunks_exact_mut(side))
+            .zip(red.chunks_exact_mut(side));
+        for ((b, g), r) in planes {
+            let mut filled = 0;
+            if let Some(row) = rows.next() {
+                filled = rw;
+                for (x, px) in row.chunks_exact(3).enumerate() {
+                    b[x] = f32::from(px[2]);
+                    g[x] = f32::from(px[1]);
+                    r[x] = f32::from(px[0]);
+                }
+            }
+            b[filled..].fill(0.0);
+            g[filled..].fill(0.0);
+            r[filled..].fill(0.0);
         }
     }
-    Letterbox { tensor, scale }
 }
 
-/// Bilinear resize of an RGB8 picture.
-fn resize(picture: &RgbImage, width: u32, height: u32, resizer: &mut Resizer) -> Vec<u8> {
+/// Letterboxes `picture` into a new detector input.
+pub fn letterbox(picture: &RgbImage, resizer: &mut Resizer) -> Letterbox {
+    let mut boxed = Letterbox::new();
+    boxed.fill(picture, resizer);
+    boxed
+}
+
+/// Bilinear resize of an RGB8 picture into `out`.
+fn resize(picture: &RgbImage, width: u32, height: u32, resizer: &mut Resizer, out: &mut Vec<u8>) {
     let (w, h) = picture.dimensions();
     let src = ImageRef::new(w, h, picture.as_raw(), PixelType::U8x3)
         .expect("an RGB8 buffer has the size of its dimensions");
-    let mut dst = ResizeImage::new(width, height, PixelType::U8x3);
+    out.resize(width as usize * height as usize * 3, 0);
+    let mut dst = ResizeImage::from_slice_u8(width, height, out.as_mut_slice(), PixelType::U8x3)
+        .expect("the buffer has the size of its dimensions");
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(
         fast_image_resize::FilterType::Bilinear,
     ));
     resizer
         .resize(&src, &mut dst, &options)
         .expect("same pixel types, non-empty sizes");
-    dst.into_vec()
 }
 
 /// The outputs of one stride level, each flattened.
@@ -182,21 +217,27 @@ mod tests {
         let mut picture = RgbImage::new(1280, 640);
         picture.put_pixel(0, 0, image::Rgb([10, 20, 30]));
         let boxed = letterbox(&picture, &mut Resizer::new());
-        assert_eq!(boxed.scale, 0.5);
-        assert_eq!(boxed.tensor.len(), 3 * 640 * 640);
+        assert_eq!(boxed.scale(), 0.5);
+        assert_eq!(boxed.tensor().len(), 3 * 640 * 640);
         let small = RgbImage::from_pixel(2, 2, image::Rgb([10, 20, 30]));
-        let boxed = letterbox(&small, &mut Resizer::new());
-        assert_eq!(boxed.scale, 1.0, "never scaled up");
+        let mut boxed = letterbox(&picture, &mut Resizer::new());
+        boxed.fill(&small, &mut Resizer::new());
+        assert_eq!(boxed.scale(), 1.0, "never scaled up");
         let plane = 640 * 640;
         assert_eq!(
             [
-                boxed.tensor[0],
-                boxed.tensor[plane],
-                boxed.tensor[2 * plane]
+                boxed.tensor()[0],
+                boxed.tensor()[plane],
+                boxed.tensor()[2 * plane]
             ],
             [30.0, 20.0, 10.0]
         );
-        assert_eq!(boxed.tensor[2], 0.0, "padding is zero");
+        assert_eq!(boxed.tensor()[2], 0.0, "padding is zero");
+        assert_eq!(
+            boxed.tensor().iter().filter(|&&v| v != 0.0).count(),
+            2 * 2 * 3,
+            "a reused letterbox is padded anew"
+        );
     }
 
     #[test]

@@ -12,20 +12,16 @@ pub mod align;
 pub mod calibration;
 pub mod detector;
 pub mod runtime;
+pub mod worker;
 
 use super::analysis::{decode, AnalysisError, DeterministicMatcher, FaceAnalysis, Matcher};
 use super::kind::MediaKind;
 use super::marker::{read_marker, FaceCount, Liveness};
-use detector::{Face, Level};
-use fast_image_resize::Resizer;
-use image::RgbImage;
-use ort::session::builder::GraphOptimizationLevel;
-use ort::session::Session;
-use ort::value::Tensor;
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+pub use worker::{Detected, Worker};
 
 /// The detector and recogniser files, as bytes.
 #[derive(Debug, Clone, Copy)]
@@ -52,23 +48,35 @@ impl ModelFiles<'static> {
     }
 }
 
-/// One face found in a picture, with its embedding.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Detected {
-    /// Every face the detector kept, best score first.
-    pub faces: Vec<Face>,
-    /// The L2-normalised embedding of the largest face, when there is one.
-    pub embedding: Option<Arc<[f32]>>,
-}
-
 /// How many analyses the matcher remembers (by the SHA-256 of the file), so that a picture
 /// sent again, such as a stored reference, is not run through the models again.
 pub const REMEMBERED: usize = 128;
 
+/// How the matcher spreads its work over the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// Workers, each with its own pair of sessions: how many pictures are analysed at once.
+    pub workers: usize,
+    /// Intra-op threads of each session.
+    pub intra_threads: usize,
+}
+
+impl Default for Tuning {
+    /// Two workers of one thread each: the two pictures of a pair each get a core of a 2-core
+    /// machine, which costs less CPU time than running them in turn on two threads each.
+    fn default() -> Tuning {
+        Tuning {
+            workers: 2,
+            intra_threads: 1,
+        }
+    }
+}
+
 /// The model matcher (see the module documentation).
 pub struct ModelMatcher {
-    detector: Mutex<Session>,
-    recognizer: Mutex<Session>,
+    workers: Vec<Mutex<Worker>>,
+    /// The worker to wait for when all are busy (round robin).
+    next: AtomicUsize,
     remembered: Mutex<Remembered>,
 }
 
@@ -102,26 +110,25 @@ impl std::fmt::Debug for ModelMatcher {
 }
 
 impl ModelMatcher {
-    /// Loads ONNX Runtime from `library` and both models; the message says what to do when
-    /// something is missing.
+    /// Loads ONNX Runtime from `library` and both models, with the default [`Tuning`]; the
+    /// message says what to do when something is missing.
     pub fn load(library: &Path, files: ModelFiles<'_>) -> Result<ModelMatcher, String> {
+        ModelMatcher::load_tuned(library, files, Tuning::default())
+    }
+
+    /// [`ModelMatcher::load`] with another [`Tuning`].
+    pub fn load_tuned(
+        library: &Path,
+        files: ModelFiles<'_>,
+        tuning: Tuning,
+    ) -> Result<ModelMatcher, String> {
         let environment = runtime::environment(library)?;
-        let session = |bytes: &[u8], name: &str| {
-            let configured = || -> ort::Result<_> {
-                Ok(Session::builder(environment)?
-                    .with_optimization_level(GraphOptimizationLevel::All)?
-                    .with_intra_threads(2)?
-                    .with_intra_op_spinning(false)?
-                    .with_quant_qdq(false)?)
-            };
-            configured()
-                .map_err(|e| format!("cannot configure the {name} session: {e}"))?
-                .commit_from_memory(bytes)
-                .map_err(|e| format!("cannot load the {name} model: {e}"))
-        };
+        let workers = (0..tuning.workers.max(1))
+            .map(|_| Worker::new(environment, files, tuning.intra_threads.max(1)).map(Mutex::new))
+            .collect::<Result<_, _>>()?;
         Ok(ModelMatcher {
-            detector: Mutex::new(session(files.detector, "detector")?),
-            recognizer: Mutex::new(session(files.recognizer, "recognizer")?),
+            workers,
+            next: AtomicUsize::new(0),
             remembered: Mutex::default(),
         })
     }
@@ -131,80 +138,18 @@ impl ModelMatcher {
         *self.remembered.lock() = Remembered::default();
     }
 
-    /// Detects the faces of `picture` and embeds the largest.
-    pub fn detect(&self, picture: &RgbImage) -> Result<Detected, String> {
-        let faces = self.faces(picture)?;
-        let largest = faces.iter().max_by(|a, b| a.area().total_cmp(&b.area()));
-        let embedding = match largest {
-            Some(face) => Some(self.embed(picture, face)?),
-            None => None,
-        };
-        Ok(Detected { faces, embedding })
-    }
-
-    /// Runs the detector.
-    pub fn faces(&self, picture: &RgbImage) -> Result<Vec<Face>, String> {
-        self.run_detector(detector::letterbox(picture, &mut Resizer::new()))
-    }
-
-    /// Detector inference on a letterboxed picture, and the decoding of its outputs.
-    pub fn run_detector(&self, boxed: detector::Letterbox) -> Result<Vec<Face>, String> {
-        let side = detector::INPUT_SIDE as usize;
-        let input = Tensor::from_array(([1usize, 3, side, side], boxed.tensor))
-            .map_err(|e| format!("detector input: {e}"))?;
-        let mut session = self.detector.lock();
-        let outputs = session
-            .run(ort::inputs!["input" => input])
-            .map_err(|e| format!("detector: {e}"))?;
-        let output = |name: String| -> Result<&[f32], String> {
-            outputs
-                .get(&name)
-                .ok_or_else(|| format!("detector: no output {name}"))?
-                .try_extract_tensor::<f32>()
-                .map(|(_, data)| data)
-                .map_err(|e| format!("detector output {name}: {e}"))
-        };
-        let mut levels = Vec::with_capacity(detector::STRIDES.len());
-        for stride in detector::STRIDES {
-            levels.push(Level {
-                stride,
-                cls: output(format!("cls_{stride}"))?,
-                obj: output(format!("obj_{stride}"))?,
-                bbox: output(format!("bbox_{stride}"))?,
-                kps: output(format!("kps_{stride}"))?,
-            });
+    /// A free worker, else the next one in turn once it is free.
+    fn worker(&self) -> MutexGuard<'_, Worker> {
+        if let Some(free) = self.workers.iter().find_map(|w| w.try_lock()) {
+            return free;
         }
-        Ok(detector::decode(&levels, boxed.scale))
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.workers.len();
+        self.workers[turn].lock()
     }
 
-    /// Aligns `face` and answers its L2-normalised embedding.
-    pub fn embed(&self, picture: &RgbImage, face: &Face) -> Result<Arc<[f32]>, String> {
-        self.run_recognizer(align::crop(picture, &face.landmarks))
-    }
-
-    /// Recogniser inference on an aligned crop ([`align::crop`]), L2-normalised.
-    pub fn run_recognizer(&self, crop: Vec<f32>) -> Result<Arc<[f32]>, String> {
-        let side = align::SIDE;
-        let input = Tensor::from_array(([1usize, 3, side, side], crop))
-            .map_err(|e| format!("recognizer input: {e}"))?;
-        let mut session = self.recognizer.lock();
-        let outputs = session
-            .run(ort::inputs!["data" => input])
-            .map_err(|e| format!("recognizer: {e}"))?;
-        let (_, raw) = outputs[0]
-            .try_extract_tensor::<f32>()
-            .map_err(|e| format!("recognizer output: {e}"))?;
-        Ok(normalised(raw).into())
-    }
-}
-
-/// `v / |v|` (zeros stay zeros).
-fn normalised(v: &[f32]) -> Vec<f32> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter().map(|x| x / norm).collect()
-    } else {
-        v.to_vec()
+    /// Detects the faces of `picture` and embeds the largest, on a free worker.
+    pub fn detect(&self, picture: &image::RgbImage) -> Result<Detected, String> {
+        self.worker().detect(picture)
     }
 }
 
@@ -239,6 +184,7 @@ impl Matcher for ModelMatcher {
         let marker = read_marker(kind, bytes).map_err(AnalysisError::BadMarker)?;
         let picture = decode(kind, bytes)?.into_rgb8();
         let detected = self
+            .worker()
             .detect(&picture)
             .map_err(|detail| AnalysisError::Failed { detail })?;
         let m = marker.clone().unwrap_or_default();
@@ -261,6 +207,39 @@ impl Matcher for ModelMatcher {
         };
         self.remembered.lock().keep(digest, analysis.clone());
         Ok(analysis)
+    }
+
+    /// The uploads after the first each on a thread of their own, so that each picture of a
+    /// pair gets a worker.
+    fn analyze_all(
+        &self,
+        uploads: &[&[u8]],
+        allow_video: bool,
+    ) -> Vec<Result<FaceAnalysis, AnalysisError>> {
+        let Some((first, rest)) = uploads.split_first() else {
+            return Vec::new();
+        };
+        if rest.is_empty() || self.workers.len() < 2 {
+            return uploads
+                .iter()
+                .map(|bytes| self.analyze(bytes, allow_video))
+                .collect();
+        }
+        std::thread::scope(|scope| {
+            let others: Vec<_> = rest
+                .iter()
+                .map(|bytes| scope.spawn(move || self.analyze(bytes, allow_video)))
+                .collect();
+            let mut analyses = vec![self.analyze(first, allow_video)];
+            analyses.extend(others.into_iter().map(|other| {
+                other.join().unwrap_or_else(|_| {
+                    Err(AnalysisError::Failed {
+                        detail: "the analysis of a picture panicked".into(),
+                    })
+                })
+            }));
+            analyses
+        })
     }
 
     fn similarity(&self, probe: &FaceAnalysis, reference: &FaceAnalysis, threshold: f64) -> f64 {

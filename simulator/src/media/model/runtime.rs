@@ -2,6 +2,8 @@
 //! wheel, installed by `models/install-onnxruntime.sh`).
 
 use ort::environment::Environment;
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -61,4 +63,26 @@ fn load(library: &Path) -> Result<Environment, String> {
         .with_name("facesim")
         .build()
         .map_err(|e| format!("cannot start ONNX Runtime: {e}"))
+}
+
+/// A session of the model in `bytes` with facesim's options: full graph optimisation,
+/// `intra_threads` intra-op threads that do not spin, and QDQ handling off so that ONNX Runtime
+/// folds block-quantised weights to fp32 once at load. `name` only labels the error.
+pub fn session(
+    environment: &Environment,
+    bytes: &[u8],
+    name: &str,
+    intra_threads: usize,
+) -> Result<Session, String> {
+    let configured = || -> ort::Result<_> {
+        Ok(Session::builder(environment)?
+            .with_optimization_level(GraphOptimizationLevel::All)?
+            .with_intra_threads(intra_threads)?
+            .with_intra_op_spinning(false)?
+            .with_quant_qdq(false)?)
+    };
+    configured()
+        .map_err(|e| format!("cannot configure the {name} session: {e}"))?
+        .commit_from_memory(bytes)
+        .map_err(|e| format!("cannot load the {name} model: {e}"))
 }
