@@ -1668,12 +1668,14 @@ fn documented_control_answers_pass() {
             "now": NANOS,
             "truora": {
                 "enrollments": {"total": 0, "by_status": tally(&["pending", "success", "failure"])},
-                "validations": {"total": 0, "by_status": tally(&["pending", "success", "failure"])}
+                "validations": {"total": 0, "by_status": tally(&["pending", "success", "failure"])},
+                "armed_outcomes": 0
             },
             "checkout": {
                 "applicants": 0,
                 "face_authentications": {"total": 0, "by_status": tally(&["created", "pending", "capture_in_progress", "checks_in_progress", "approved", "declined", "retry_required", "refused", "inconclusive"])},
-                "attempts": {"total": 0, "by_status": tally(&["pending_redirection", "capture_in_progress", "checks_in_progress", "completed", "expired", "capture_aborted", "capture_refused", "checks_inconclusive"])}
+                "attempts": {"total": 0, "by_status": tally(&["pending_redirection", "capture_in_progress", "checks_in_progress", "completed", "expired", "capture_aborted", "capture_refused", "checks_inconclusive"])},
+                "armed_outcomes": 0
             },
             "trustmatic": {"outcomes": {"total": 0, "by_operation": tally(&["face_verify", "face_liveness", "document_liveness", "any"])}}
         }),
@@ -1693,6 +1695,9 @@ fn documented_control_answers_pass() {
                 "enrollment_id": null, "validation_status": "failure", "failure_status": "expired",
                 "declined_reason": null, "expired_reason": "input_file_not_uploaded", "retry_of_id": null,
                 "creation_date": NANOS, "update_date": NANOS
+            }]},
+            "armed_outcomes": {"total": 1, "items": [{
+                "id": "outcome_1", "account_id": "acc-1", "outcome": "face_in_blocklist", "remaining": 2
             }]}
         }),
     );
@@ -1712,6 +1717,9 @@ fn documented_control_answers_pass() {
                     "id": FATP, "status": "completed", "response_codes": [code(10000, "approved")],
                     "created_on": NANOS, "modified_on": NANOS
                 }]}
+            }]},
+            "armed_outcomes": {"total": 1, "items": [{
+                "id": "outcome_1", "applicant_id": APLT, "outcome": "61411I", "remaining": 1
             }]}
         }),
     );

@@ -265,6 +265,11 @@ async fn the_summary_counts_every_vendor_by_status() {
         .await;
     waiting_attempt(&sim).await;
     arm(&sim, json!({"error": "INTERNAL_ERROR"})).await;
+    let truora_armed = sim
+        .http
+        .post(sim.url("/_facesim/truora/outcomes"))
+        .json(&json!({"account_id": "bob", "outcome": "face_in_blocklist", "times": 2}));
+    sim.send(truora_armed).await.json_with(201);
     sim.advance(900.0).await;
 
     let summary = state(&sim, "").await;
@@ -274,8 +279,14 @@ async fn the_summary_counts_every_vendor_by_status() {
         json!({
             "enrollments": {"total": 1, "by_status": {"pending": 1, "success": 0, "failure": 0}},
             "validations": {"total": 1, "by_status": {"pending": 0, "success": 0, "failure": 1}},
+            "armed_outcomes": 1,
         })
     );
+    let listed = state(&sim, "/truora").await;
+    let armed = control_get(&sim, "/truora/outcomes").await.ok();
+    assert_eq!(listed["armed_outcomes"]["total"], json!(1));
+    assert_eq!(listed["armed_outcomes"]["items"], armed["outcomes"]);
+    assert_eq!(summary["checkout"]["armed_outcomes"], json!(0));
     let checkout = &summary["checkout"];
     assert_eq!(checkout["applicants"], json!(1));
     assert_eq!(checkout["face_authentications"]["total"], json!(1));

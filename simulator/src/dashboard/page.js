@@ -98,6 +98,8 @@ function renderSummary(state) {
     el('tr', [el('th', 'Checkout applicants'), el('td', state.checkout.applicants), el('td', '')]),
     counts('Checkout face authentications', state.checkout.face_authentications),
     counts('Checkout attempts', state.checkout.attempts),
+    el('tr', [el('th', 'Truora armed outcomes'), el('td', state.truora.armed_outcomes), el('td', '')]),
+    el('tr', [el('th', 'Checkout armed outcomes'), el('td', state.checkout.armed_outcomes), el('td', '')]),
     counts('Trustmatic armed outcomes', state.trustmatic.outcomes),
   ];
   rows.forEach((row) => row.firstChild.setAttribute('scope', 'row'));

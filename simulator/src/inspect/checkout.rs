@@ -20,6 +20,9 @@ pub struct CheckoutState {
     pub applicants: Page<ApplicantView>,
     /// Face authentications of every account, oldest first.
     pub face_authentications: Page<FaceAuthenticationView>,
+    /// Outcomes armed per applicant, oldest first, as `GET {root}/_facesim/checkout/outcomes`
+    /// shows them.
+    pub armed_outcomes: Page<serde_json::Value>,
 }
 
 /// An applicant as the state listing shows it.
@@ -108,6 +111,7 @@ pub struct CheckoutCounts {
     applicants: usize,
     face_authentications: StatusCounts,
     attempts: StatusCounts,
+    armed_outcomes: usize,
 }
 
 /// Lists the state settled at the current virtual time (publishing the webhooks of what that
@@ -141,6 +145,10 @@ pub fn state(app: &App, query: Option<&str>) -> Result<CheckoutState, ControlErr
                 |fa| (fa.created_on, fa.id.as_str()),
                 |fa| FaceAuthenticationView::of(fa, store, limit),
             ),
+            armed_outcomes: listing::armed::<crate::checkout::armed_routes::CheckoutOutcomes>(
+                store.armed_outcomes(),
+                limit,
+            ),
         }
     }))
 }
@@ -166,6 +174,7 @@ pub fn counts(app: &App) -> CheckoutCounts {
                     .map(|fa| fa.status.as_str()),
             ),
             attempts: StatusCounts::of(&attempt_names, attempts.map(|a| a.status.as_str())),
+            armed_outcomes: store.armed_outcomes().len(),
         }
     })
 }

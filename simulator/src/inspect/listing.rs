@@ -68,6 +68,22 @@ impl<V> Page<V> {
     }
 }
 
+/// The first `limit` of the outcomes armed for a vendor (already oldest first), as its
+/// `GET {root}/_facesim/<vendor>/outcomes` shows them.
+pub fn armed<V: crate::armed::routes::ArmingVendor>(
+    armed: &[crate::armed::Armed<V::Forced>],
+    limit: usize,
+) -> Page<serde_json::Value> {
+    Page {
+        total: armed.len(),
+        items: armed
+            .iter()
+            .take(limit)
+            .map(crate::armed::routes::view::<V>)
+            .collect(),
+    }
+}
+
 /// Counts per name, serialized as a JSON object in the order of the names given (every name
 /// appears, zero included).
 #[derive(Debug)]

@@ -18,6 +18,9 @@ pub struct TruoraState {
     pub enrollments: Page<EnrollmentView>,
     /// Validations, oldest first.
     pub validations: Page<ValidationView>,
+    /// Outcomes armed per account, oldest first, as `GET {root}/_facesim/truora/outcomes`
+    /// shows them.
+    pub armed_outcomes: Page<serde_json::Value>,
 }
 
 /// An enrollment as the state listing shows it.
@@ -81,6 +84,7 @@ impl From<&Validation> for ValidationView {
 pub struct TruoraCounts {
     enrollments: StatusCounts,
     validations: StatusCounts,
+    armed_outcomes: usize,
 }
 
 /// Enrollments and validations share the statuses `pending`, `success` and `failure`.
@@ -121,6 +125,10 @@ pub fn state(app: &App, query: Option<&str>) -> Result<TruoraState, ControlError
             |v| (v.creation_date, v.id.as_str()),
             ValidationView::from,
         ),
+        armed_outcomes: listing::armed::<crate::truora::armed_routes::TruoraOutcomes>(
+            store.armed_outcomes(),
+            limit,
+        ),
     })
 }
 
@@ -133,5 +141,6 @@ pub fn counts(app: &App, now: chrono::DateTime<chrono::Utc>) -> TruoraCounts {
     TruoraCounts {
         enrollments: StatusCounts::of(&names, store.all_enrollments().map(|e| e.status.as_str())),
         validations: StatusCounts::of(&names, store.all_validations().map(|v| v.status.as_str())),
+        armed_outcomes: store.armed_outcomes().len(),
     }
 }

@@ -266,6 +266,25 @@ impl JsonSchema for Operation {
     }
 }
 
+/// A refusal of the reader's `message` at `path` (`rules[0].then.delay`), said once: without
+/// the reader's own location suffix, and with the full path in place of the shorter one the
+/// message may start with.
+fn refused(path: &serde_path_to_error::Path, message: &str, line: Option<usize>) -> ScenarioError {
+    let message = message.split(" at line ").next().unwrap_or("");
+    let path = path.to_string();
+    // The YAML reader names where some problems are (`rules[1].when: …`); the full path says more.
+    let message = match message.split_once(": ") {
+        Some((place, rest)) if path.starts_with(place) => rest,
+        _ => message,
+    };
+    let reason = if path == "." {
+        message.to_string()
+    } else {
+        format!("{path}: {message}")
+    };
+    ScenarioError { line, reason }
+}
+
 /// Why a scenario file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{reason}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
@@ -281,24 +300,16 @@ impl ScenarioFile {
     /// error messages).
     pub fn parse(text: &str) -> Result<ScenarioFile, ScenarioError> {
         let file: ScenarioFile = if text.trim_start().starts_with('{') {
-            serde_json::from_str(text).map_err(|e| ScenarioError {
-                line: Some(e.line()),
-                reason: e
-                    .to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
+            let mut json = serde_json::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(&mut json).map_err(|e| {
+                let line = e.inner().line();
+                refused(e.path(), &e.inner().to_string(), Some(line))
             })?
         } else {
-            serde_norway::from_str(text).map_err(|e| ScenarioError {
-                line: e.location().map(|l| l.line()),
-                reason: e
-                    .to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
+            let yaml = serde_norway::Deserializer::from_str(text);
+            serde_path_to_error::deserialize(yaml).map_err(|e| {
+                let line = e.inner().location().map(|l| l.line());
+                refused(e.path(), &e.inner().to_string(), line)
             })?
         };
         file.check()?;
@@ -452,6 +463,17 @@ rules:
             assert_eq!(err.line, Some(line), "{text}: {err}");
             assert!(err.reason.contains(reason), "{text}: {err}");
             assert!(err.to_string().starts_with(&format!("line {line}: ")));
+        }
+        // The reason starts with where the value is, in YAML and JSON alike, said once.
+        let paths = [
+            ("rules:\n  - then: { advance_clock_seconds: ten }\n", "rules[0].then.advance_clock_seconds: invalid type"),
+            ("rules:\n  - then: { drop_connection: true }\n  - when: { probability: 1.5 }\n    then: { drop_connection: true }\n", "rules[1].when.probability: 1.5 is out of range"),
+            ("{\"rules\": [{\"then\": {\"delay\": {\"ms\": \"x\"}}}]}", "rules[0].then.delay.ms: invalid type"),
+            ("rules: 5\n", "rules: invalid type"),
+        ];
+        for (text, reason) in paths {
+            let err = ScenarioFile::parse(text).unwrap_err();
+            assert!(err.reason.starts_with(reason), "{text}: {err}");
         }
         let both = "rules:\n  - then: { drop_connection: true, malformed_body: true }\n";
         assert!(ScenarioFile::parse(both)

@@ -175,6 +175,7 @@ async function withScript(context, base, made) {
   await page.getByRole('status').getByText('Showing namespace dashboard-ns').waitFor();
   await truora.getByRole('cell', { name: other.enrollment_id }).waitFor();
   await truora.getByRole('cell', { name: made.enrollmentId }).waitFor({ state: 'detached' });
+  await page.locator('#namespace-names option[value="dashboard-ns"]').waitFor({ state: 'attached' });
   const offered = await page.locator('#namespace-names option').evaluateAll((options) => options.map((o) => o.value));
   assert.deepEqual(offered, ['default', 'dashboard-ns']);
   await page.getByLabel('Namespace', { exact: true }).fill('not a name');
