@@ -4,12 +4,10 @@
 
 mod common;
 
-use common::{client, reference, str_at, CKO_KEY, JOURNEY, KEY, PREFIX, REDIRECT};
+use common::{client, reference, str_at, Served, CKO_KEY, JOURNEY, KEY, PREFIX, REDIRECT};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Links name this base URL whatever port a run listens on, so answers compare across restarts.
@@ -18,88 +16,36 @@ const PUBLIC_URL: &str = "http://facesim.test";
 /// A generous bound for start-up and shutdown.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-/// A running `facesim serve --state …`; killed on drop if still running.
-struct Served {
-    child: Child,
-    base: String,
+/// Starts `facesim serve --public-url PUBLIC_URL --state <state>` with `extra` arguments.
+fn serve_with_state(state: &Path, extra: &[&str]) -> Served {
+    let state = state.to_str().expect("a UTF-8 path");
+    let mut args = vec!["--public-url", PUBLIC_URL, "--state", state];
+    args.extend_from_slice(extra);
+    Served::start(&args)
 }
 
-impl Served {
-    /// Starts `facesim serve --addr 127.0.0.1:0 --state <state>` with `extra` arguments.
-    fn start(state: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_facesim"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--public-url",
-                PUBLIC_URL,
-                "--state",
-            ])
-            .arg(state)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("facesim starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let line = receiver
-            .recv_timeout(PATIENCE)
-            .expect("a first stdout line");
-        let base = line
-            .trim_end()
-            .strip_prefix("facesim listening on ")
-            .unwrap_or_else(|| panic!("announcement expected, got {line:?}"))
-            .to_string();
-        Served { child, base }
-    }
-
-    /// Sends `signal` (`TERM`, `KILL`) and waits for the exit status.
-    fn signal(&mut self, signal: &str) -> ExitStatus {
-        let sent = Command::new("kill")
-            .args([&format!("-{signal}"), &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success());
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "facesim did not stop after SIG{signal}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
+/// Requests to a served facesim.
+trait Requests {
     /// A request to `path`, in namespace `namespace` when given.
     fn request(
         &self,
         method: reqwest::Method,
         path: &str,
         namespace: Option<&str>,
+    ) -> reqwest::RequestBuilder;
+}
+
+impl Requests for Served {
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        namespace: Option<&str>,
     ) -> reqwest::RequestBuilder {
-        let request = client().request(method, format!("{}{path}", self.base));
+        let request = client().request(method, format!("{}{path}", self.base()));
         match namespace {
             Some(name) => request.header("Facesim-Namespace", name),
             None => request,
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
         }
     }
 }
@@ -167,7 +113,7 @@ async fn create(served: &Served) -> Created {
     .await;
     let upload_link = str_at(&enrollment, "/file_upload_link").to_string();
     let uploaded = client()
-        .put(upload_link.replace(PUBLIC_URL, &served.base))
+        .put(upload_link.replace(PUBLIC_URL, served.base()))
         .body(reference("alice"))
         .send()
         .await
@@ -268,7 +214,7 @@ async fn observe(served: &Served, created: &Created) -> Value {
 async fn state_survives_a_sigterm_restart() {
     let dir = scratch("sigterm");
     let state = dir.join("state.json");
-    let mut served = Served::start(&state, &["--state-interval", "3600"]);
+    let mut served = serve_with_state(&state, &["--state-interval", "3600"]);
     let created = create(&served).await;
     expect(
         served
@@ -313,7 +259,7 @@ async fn state_survives_a_sigterm_restart() {
         "{before}"
     );
 
-    let status = served.signal("TERM");
+    let status = served.signal("TERM", PATIENCE);
     assert_eq!(status.code(), Some(0), "{status}");
     let file = saved(&state);
     let names: Vec<&Value> = file["namespaces"]
@@ -324,7 +270,7 @@ async fn state_survives_a_sigterm_restart() {
         .collect();
     assert_eq!(names, [&Value::Null, &json!("x")]);
 
-    let mut served = Served::start(&state, &[]);
+    let mut served = serve_with_state(&state, &[]);
     let after = observe(&served, &created).await;
     assert_eq!(
         after, before,
@@ -332,7 +278,7 @@ async fn state_survives_a_sigterm_restart() {
     );
     // The upload link handed out before the restart is still signed correctly: it answers
     // that the file was already received, not that the signature is wrong.
-    let link = created.upload_link.replace(PUBLIC_URL, &served.base);
+    let link = created.upload_link.replace(PUBLIC_URL, served.base());
     let again = client()
         .put(&link)
         .body(reference("alice"))
@@ -347,7 +293,7 @@ async fn state_survives_a_sigterm_restart() {
     // The armed outcome still decides the next validations of its account in namespace x.
     let listed = after["outcomes_x"]["outcomes"][0].clone();
     assert_eq!(listed["remaining"], json!(2), "{listed}");
-    assert_eq!(served.signal("TERM").code(), Some(0));
+    assert_eq!(served.signal("TERM", PATIENCE).code(), Some(0));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -355,7 +301,7 @@ async fn state_survives_a_sigterm_restart() {
 async fn a_kill_after_an_interval_save_keeps_the_saved_state() {
     let dir = scratch("kill");
     let state = dir.join("state.json");
-    let mut served = Served::start(&state, &["--state-interval", "1"]);
+    let mut served = serve_with_state(&state, &["--state-interval", "1"]);
     let created = create(&served).await;
     let deadline = Instant::now() + PATIENCE;
     loop {
@@ -370,14 +316,14 @@ async fn a_kill_after_an_interval_save_keeps_the_saved_state() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let before = observe(&served, &created).await;
-    let status = served.signal("KILL");
+    let status = served.signal("KILL", PATIENCE);
     assert_eq!(status.code(), None, "killed by the signal");
     saved(&state);
 
-    let mut served = Served::start(&state, &[]);
+    let mut served = serve_with_state(&state, &[]);
     let after = observe(&served, &created).await;
     assert_eq!(after, before);
-    assert_eq!(served.signal("TERM").code(), Some(0));
+    assert_eq!(served.signal("TERM", PATIENCE).code(), Some(0));
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -425,9 +371,9 @@ fn a_corrupt_or_foreign_file_stops_serve_and_is_left_alone() {
 fn a_missing_file_starts_empty_and_shutdown_creates_it() {
     let dir = scratch("missing");
     let state = dir.join("state.json");
-    let mut served = Served::start(&state, &[]);
+    let mut served = serve_with_state(&state, &[]);
     assert!(!state.exists());
-    assert_eq!(served.signal("TERM").code(), Some(0));
+    assert_eq!(served.signal("TERM", PATIENCE).code(), Some(0));
     let file = saved(&state);
     assert_eq!(file["namespaces"].as_array().unwrap().len(), 1, "{file}");
     std::fs::remove_dir_all(dir).unwrap();

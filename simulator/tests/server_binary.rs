@@ -2,99 +2,19 @@
 
 mod common;
 
-use common::{client, str_at, KEY, PREFIX};
+use common::{client, str_at, Served, KEY, PREFIX};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-/// A generous bound for start-up.
-const PATIENCE: Duration = Duration::from_secs(20);
 /// Shutdown must not wait out the server's 10-second grace period for idle connections.
 const SHUTDOWN_BOUND: Duration = Duration::from_secs(8);
 
-/// A running `facesim serve`; killed on drop if still running.
-struct Served {
-    child: Child,
-    first_line: String,
-}
-
-impl Served {
-    /// Starts `facesim serve --addr 127.0.0.1:0` with `extra` arguments and reads its first line.
-    fn start(extra: &[&str]) -> Served {
-        Served::start_logging(extra, Stdio::null())
-    }
-
-    /// Like [`Served::start`], with the logs (stderr) going to `logs`.
-    fn start_logging(extra: &[&str], logs: impl Into<Stdio>) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_facesim"))
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(logs)
-            .spawn()
-            .expect("facesim starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = sender.send(line);
-        });
-        let mut served = Served {
-            child,
-            first_line: String::new(),
-        };
-        served.first_line = receiver
-            .recv_timeout(PATIENCE)
-            .expect("a first stdout line");
-        served
-    }
-
-    /// The base URL announced on the first line.
-    fn base(&self) -> &str {
-        self.first_line
-            .trim_end()
-            .strip_prefix("facesim listening on ")
-            .expect("announcement")
-    }
-
-    /// Terminates the server and asserts it exited with status 0.
-    fn stop_cleanly(&mut self) {
-        let status = self.signal_term();
-        assert_eq!(status.code(), Some(0), "{status}");
-    }
-
-    /// Sends SIGTERM now and waits for the exit status.
-    fn signal_term(&mut self) -> ExitStatus {
-        let sent = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success());
-        let deadline = Instant::now() + SHUTDOWN_BOUND;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "facesim did not stop after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// Terminates `served` and asserts it exited with status 0.
+fn stop_cleanly(served: &mut Served) {
+    let status = served.signal("TERM", SHUTDOWN_BOUND);
+    assert_eq!(status.code(), Some(0), "{status}");
 }
 
 /// Whether process `pid` catches SIGTERM, from `/proc` (`None` where that is unavailable).
@@ -151,7 +71,7 @@ async fn serve_announces_its_address_and_stops_cleanly_on_sigterm() {
         "{link}"
     );
 
-    served.stop_cleanly();
+    stop_cleanly(&mut served);
     drop(client);
 }
 
@@ -174,7 +94,7 @@ async fn public_url_is_written_into_links() {
             .starts_with("facesim listening on http://127.0.0.1:"),
         "the bound address is still announced"
     );
-    served.stop_cleanly();
+    stop_cleanly(&mut served);
 }
 
 #[tokio::test]
@@ -197,7 +117,7 @@ async fn a_config_file_replaces_the_defaults() {
     assert_eq!(envelope["code"], json!(10401));
     let message = envelope["message"].as_str().unwrap_or_default();
     assert!(message.contains("Invalid Truora-API-Key"), "{envelope}");
-    served.stop_cleanly();
+    stop_cleanly(&mut served);
 
     // The flag wins over the file.
     let mut flagged = Served::start(&[
@@ -215,7 +135,7 @@ async fn a_config_file_replaces_the_defaults() {
         str_at(&body, "/file_upload_link").starts_with("http://flag.test/truora/"),
         "{body}"
     );
-    flagged.stop_cleanly();
+    stop_cleanly(&mut flagged);
     let _ = std::fs::remove_file(config);
 }
 
@@ -276,7 +196,7 @@ fn sigterm_right_after_the_announcement_exits_cleanly() {
             Some(false),
             "no SIGTERM handler when ready was announced"
         );
-        let status = served.signal_term();
+        let status = served.signal("TERM", SHUTDOWN_BOUND);
         assert_eq!(status.code(), Some(0), "{status}");
     }
 }
@@ -294,7 +214,7 @@ async fn served_logs(name: &str, extra: &[&str]) -> String {
         .await
         .expect("request sent");
     assert_eq!(unknown.status(), 404);
-    served.stop_cleanly();
+    stop_cleanly(&mut served);
     let logs = std::fs::read_to_string(&path).expect("logs");
     let _ = std::fs::remove_file(path);
     logs

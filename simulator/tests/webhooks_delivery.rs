@@ -236,7 +236,7 @@ async fn clear_forgets_traffic_and_run_time_receivers_but_keeps_configured_ones(
     let configured = WebhookReceiver::scripted(&[500], Duration::ZERO).await;
     let added = WebhookReceiver::start().await;
     let webhooks = webhooks(vec![spec(&configured.url)], &[300]);
-    let view = webhooks.add_receiver(&spec(&added.url)).unwrap();
+    let view = webhooks.add_receiver(&spec(&added.url), None).unwrap();
     assert!(view.id.starts_with("whr_"));
     webhooks.publish(event("evt_1", CREATED));
     configured.wait_for(1).await;
@@ -245,7 +245,7 @@ async fn clear_forgets_traffic_and_run_time_receivers_but_keeps_configured_ones(
     webhooks.clear();
     assert!(webhooks.deliveries(&DeliveryFilter::default()).is_empty());
     assert!(webhooks.event("evt_1").is_none());
-    let receivers = webhooks.receivers();
+    let receivers = webhooks.receivers(None);
     assert_eq!(receivers.len(), 1);
     assert_eq!(receivers[0].url, configured.url);
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -265,11 +265,11 @@ async fn clear_forgets_traffic_and_run_time_receivers_but_keeps_configured_ones(
 async fn removing_a_receiver_ends_its_pending_deliveries() {
     let receiver = WebhookReceiver::scripted(&[500], Duration::ZERO).await;
     let webhooks = webhooks(vec![], &[300]);
-    let view = webhooks.add_receiver(&spec(&receiver.url)).unwrap();
+    let view = webhooks.add_receiver(&spec(&receiver.url), None).unwrap();
     webhooks.publish(event("evt_1", CREATED));
     receiver.wait_for(1).await;
-    assert!(webhooks.remove_receiver(&view.id));
-    assert!(!webhooks.remove_receiver(&view.id));
+    assert!(webhooks.remove_receiver(&view.id, None));
+    assert!(!webhooks.remove_receiver(&view.id, None));
     let delivery = &webhooks.deliveries(&DeliveryFilter::default())[0];
     assert_eq!(delivery.status, DeliveryStatus::Failed);
     assert!(delivery.next_try_at.is_none());

@@ -8,7 +8,6 @@ use super::codes;
 use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use serde_json::Value;
-use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -70,18 +69,6 @@ crate::suite_world!(CheckoutWorld);
 const TRANSIENT: &[&str] = &["capture_in_progress", "checks_in_progress"];
 
 impl CheckoutWorld {
-    /// The run's context.
-    pub fn context(&self) -> Arc<Context> {
-        self.context
-            .clone()
-            .expect("the before hook attaches the context")
-    }
-
-    /// Fails the step: `message`, then the exchange and a curl command replaying it.
-    pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        sending::fail(&self.context(), exchange, message)
-    }
-
     /// The `Authorization` value the scenario's key stands for, if any.
     fn authorization(&self) -> Option<String> {
         let context = self.context();
@@ -205,16 +192,6 @@ impl CheckoutWorld {
     /// The answer to the last action.
     pub fn answer(&self) -> Exchange {
         sending::last_answer(&self.context(), &self.answers)
-    }
-
-    /// The JSON body of `exchange`; fails when it is not JSON.
-    pub fn json(&self, exchange: &Exchange) -> Value {
-        sending::json(&self.context(), exchange)
-    }
-
-    /// Fails unless `exchange` answered `status`.
-    pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// `GET` a resource that must be answered with 200; answers the exchange and its body.

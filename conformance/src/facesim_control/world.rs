@@ -8,7 +8,6 @@ use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fmt::Display;
 use std::sync::Arc;
 
 /// The header naming the namespace a request acts in.
@@ -36,18 +35,6 @@ pub struct ControlWorld {
 crate::suite_world!(ControlWorld);
 
 impl ControlWorld {
-    /// The run's context.
-    pub fn context(&self) -> Arc<Context> {
-        self.context
-            .clone()
-            .expect("the before hook attaches the context")
-    }
-
-    /// Fails the step: `message`, then the exchange and a curl command replaying it.
-    pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        sending::fail(&self.context(), exchange, message)
-    }
-
     /// The value of `$name`, made unique to the run on first use for `ACCOUNT`, `SESSION`
     /// and names starting with `NS` (namespaces); fails for another name no step set.
     pub fn name(&mut self, name: &str) -> String {
@@ -116,16 +103,6 @@ impl ControlWorld {
     /// The answer to the last control request.
     pub fn answer(&self) -> Exchange {
         sending::last_answer(&self.context(), &self.answers)
-    }
-
-    /// The JSON body of `exchange`; fails when it is not JSON.
-    pub fn json(&self, exchange: &Exchange) -> Value {
-        sending::json(&self.context(), exchange)
-    }
-
-    /// Fails unless `exchange` answered `status`.
-    pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// The root the control API and the vendors share (the control base without `/_facesim`).

@@ -88,33 +88,36 @@ pub(super) fn documented(target: &Target, exchange: &Exchange) -> Result<(), Str
     let under_api = exchange
         .check(target.contract)
         .map_err(|violation| violation.to_string())?;
-    if under_api && target.contract.name() == crate::checkout::API {
-        return checkout_envelope(exchange);
-    }
-    if under_api && target.contract.name() == crate::trustmatic::API {
-        return crate::trustmatic::answers::check(exchange);
-    }
-    // facesim's control API: its error body `{error, message}` is the document's, checked above.
-    if target.contract.name() == crate::facesim_control::API {
+    if !under_api {
         return Ok(());
     }
-    if under_api && exchange.status >= 400 {
-        let body = exchange
-            .json()
-            .ok_or_else(|| format!("the {} answer is not JSON", exchange.status))?;
-        target
-            .contract
-            .check_component("error.error", &body)
-            .map_err(|errors| {
-                let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                format!("not the vendor's error body: {}", lines.join("; "))
-            })?;
-        if body.get("http_code").and_then(|c| c.as_u64()) != Some(u64::from(exchange.status)) {
-            return Err(format!(
-                "the error body's http_code {} is not the HTTP status {}",
-                body["http_code"], exchange.status
-            ));
-        }
+    match target.contract.name() {
+        name if name == crate::checkout::API => checkout_envelope(exchange),
+        name if name == crate::trustmatic::API => crate::trustmatic::answers::check(exchange),
+        // The control API's error body `{error, message}` is its document's, checked above.
+        name if name == crate::facesim_control::API => Ok(()),
+        _ if exchange.status >= 400 => truora_envelope(target, exchange),
+        _ => Ok(()),
+    }
+}
+
+/// A Truora error body: the documented envelope, repeating the HTTP status as `http_code`.
+fn truora_envelope(target: &Target, exchange: &Exchange) -> Result<(), String> {
+    let body = exchange
+        .json()
+        .ok_or_else(|| format!("the {} answer is not JSON", exchange.status))?;
+    target
+        .contract
+        .check_component("error.error", &body)
+        .map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            format!("not the vendor's error body: {}", lines.join("; "))
+        })?;
+    if body.get("http_code").and_then(|c| c.as_u64()) != Some(u64::from(exchange.status)) {
+        return Err(format!(
+            "the error body's http_code {} is not the HTTP status {}",
+            body["http_code"], exchange.status
+        ));
     }
     Ok(())
 }

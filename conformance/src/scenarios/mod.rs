@@ -131,7 +131,8 @@ pub struct Exclusivity {
 }
 
 /// Makes `$world` (a `Default` struct with `context: Option<Arc<Context>>` and
-/// `exclusivity: Option<Exclusivity>` fields) a cucumber world the scenario runner can use.
+/// `exclusivity: Option<Exclusivity>` fields) a cucumber world the scenario runner can use,
+/// with the helpers every step module uses: `context`, `fail`, `json`, `expect_status`.
 #[macro_export]
 macro_rules! suite_world {
     ($world:ty) => {
@@ -140,6 +141,39 @@ macro_rules! suite_world {
 
             async fn new() -> Result<Self, Self::Error> {
                 Ok(<$world>::default())
+            }
+        }
+
+        impl $world {
+            /// The run's context.
+            pub fn context(&self) -> std::sync::Arc<$crate::scenarios::Context> {
+                self.context
+                    .clone()
+                    .expect("the before hook attaches the context")
+            }
+
+            /// Fails the step: `message`, then the exchange and a curl command replaying it.
+            pub fn fail(
+                &self,
+                exchange: Option<&$crate::target::Exchange>,
+                message: impl std::fmt::Display,
+            ) -> ! {
+                $crate::scenarios::sending::fail(&self.context(), exchange, message)
+            }
+
+            /// The JSON body of `exchange`; fails the step when it is not JSON.
+            pub fn json(&self, exchange: &$crate::target::Exchange) -> serde_json::Value {
+                $crate::scenarios::sending::json(&self.context(), exchange)
+            }
+
+            /// Fails the step unless `exchange` answered `status`; `what` names the request.
+            pub fn expect_status(
+                &self,
+                exchange: &$crate::target::Exchange,
+                status: u16,
+                what: &str,
+            ) {
+                $crate::scenarios::sending::expect_status(&self.context(), exchange, status, what)
             }
         }
 

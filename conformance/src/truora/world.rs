@@ -8,7 +8,6 @@ use crate::scenarios::{sending, Context, Exclusivity};
 use crate::target::{Exchange, Request};
 use cucumber::gherkin;
 use serde_json::Value;
-use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -50,18 +49,6 @@ pub struct TruoraWorld {
 crate::suite_world!(TruoraWorld);
 
 impl TruoraWorld {
-    /// The run's context.
-    pub fn context(&self) -> Arc<Context> {
-        self.context
-            .clone()
-            .expect("the before hook attaches the context")
-    }
-
-    /// Fails the step: `message`, then the exchange and a curl command replaying it.
-    pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        sending::fail(&self.context(), exchange, message)
-    }
-
     /// A request to an API path carrying the scenario's key.
     pub fn request(&self, method: &str, path: &str) -> Request {
         let context = self.context();
@@ -123,16 +110,6 @@ impl TruoraWorld {
                 "no request was sent yet: a `When` step must come first",
             ),
         }
-    }
-
-    /// The JSON body of `exchange`; fails when it is not JSON.
-    pub fn json(&self, exchange: &Exchange) -> Value {
-        sending::json(&self.context(), exchange)
-    }
-
-    /// Fails unless `exchange` answered `status`.
-    pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// The account; fails when the scenario has none yet.

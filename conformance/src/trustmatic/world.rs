@@ -14,7 +14,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use serde_json::Value;
 use sha2::Digest as _;
-use std::fmt::Display;
 use std::sync::Arc;
 
 /// Which `Authorization` the scenario sends.
@@ -62,18 +61,6 @@ fn session_id_from(unique: &str) -> String {
 }
 
 impl TrustmaticWorld {
-    /// The run's context.
-    pub fn context(&self) -> Arc<Context> {
-        self.context
-            .clone()
-            .expect("the before hook attaches the context")
-    }
-
-    /// Fails the step: `message`, then the exchange and a curl command replaying it.
-    pub fn fail(&self, exchange: Option<&Exchange>, message: impl Display) -> ! {
-        sending::fail(&self.context(), exchange, message)
-    }
-
     /// The username and password given with `--key` (the target holds their Base64).
     pub fn username_and_password(&self) -> (String, String) {
         let encoded = self.context().target.key.clone();
@@ -263,16 +250,6 @@ impl TrustmaticWorld {
             .as_deref()
             .and_then(Endpoint::at)
             .unwrap_or_else(|| self.fail(Some(&answer), "the last request called no endpoint"))
-    }
-
-    /// The JSON body of `exchange`; fails when it is not JSON.
-    pub fn json(&self, exchange: &Exchange) -> Value {
-        sending::json(&self.context(), exchange)
-    }
-
-    /// Fails unless `exchange` answered `status`.
-    pub fn expect_status(&self, exchange: &Exchange, status: u16, what: &str) {
-        sending::expect_status(&self.context(), exchange, status, what)
     }
 
     /// A request to the control API; its steps are registered only when there is one.

@@ -29,6 +29,15 @@ Feature: Namespaces keep parallel runs apart
     When I send a GET request to the Truora path "/v1/enrollments/$ENROLLMENT"
     Then the vendor answered 404
 
+  Scenario: An upload link handed out in a namespace leads back to it without the header
+    # The upload is sent as a phone would: to the link alone, without Facesim-Namespace.
+    Given I work in the namespace "$NS_A"
+    And a Truora passive liveness validation for the account
+    And "alice-selfie.jpg" was uploaded for the Truora validation
+    And the Truora validation has finished
+    When I GET "/state/truora?limit=1000&status=success"
+    Then in the answer's "/validations/items" the item whose "/validation_id" is $VALIDATION has "/validation_status" = "success"
+
   Scenario: Each namespace has its own clock
     Given I work in the namespace "$NS_A"
     When I POST "/clock/advance" with:

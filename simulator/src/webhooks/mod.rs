@@ -136,14 +136,9 @@ impl Webhooks {
             .collect();
     }
 
-    /// Registers a receiver at run time; the error says what is wrong with `spec`.
-    pub fn add_receiver(&self, spec: &ReceiverSpec) -> Result<ReceiverView, String> {
-        self.add_receiver_in(spec, None)
-    }
-
     /// Registers a receiver at run time that hears only the events of `namespace` when one
-    /// is named.
-    pub fn add_receiver_in(
+    /// is named; the error says what is wrong with `spec`.
+    pub fn add_receiver(
         &self,
         spec: &ReceiverSpec,
         namespace: Option<&str>,
@@ -160,14 +155,10 @@ impl Webhooks {
         Ok(view)
     }
 
-    /// Removes receiver `id`; its pending deliveries end as failed. False when it is unknown.
-    pub fn remove_receiver(&self, id: &str) -> bool {
-        self.remove_receiver_in(id, None)
-    }
-
-    /// Removes receiver `id` as seen from `namespace`: a named namespace removes only the
-    /// receivers it registered. False when there is no such receiver.
-    pub fn remove_receiver_in(&self, id: &str, namespace: Option<&str>) -> bool {
+    /// Removes receiver `id` as seen from `namespace` (a named namespace removes only the
+    /// receivers it registered); its pending deliveries end as failed. False when there is no
+    /// such receiver.
+    pub fn remove_receiver(&self, id: &str, namespace: Option<&str>) -> bool {
         let mut ledger = self.shared.ledger.lock();
         let Some(at) = ledger.receivers.iter().position(|r| {
             r.receiver.id == id
@@ -180,14 +171,9 @@ impl Webhooks {
         true
     }
 
-    /// Every receiver, configured ones first.
-    pub fn receivers(&self) -> Vec<ReceiverView> {
-        self.receivers_heard_from(None)
-    }
-
     /// The receivers that hear events of `namespace` (every receiver for `None`), configured
     /// ones first.
-    pub fn receivers_heard_from(&self, namespace: Option<&str>) -> Vec<ReceiverView> {
+    pub fn receivers(&self, namespace: Option<&str>) -> Vec<ReceiverView> {
         let ledger = self.shared.ledger.lock();
         ledger
             .receivers

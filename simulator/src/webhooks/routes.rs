@@ -34,9 +34,7 @@ struct Receivers {
 
 async fn list_receivers(State(app): State<Arc<App>>) -> Json<Receivers> {
     Json(Receivers {
-        receivers: app
-            .webhooks
-            .receivers_heard_from(app.tenant().name.as_deref()),
+        receivers: app.webhooks.receivers(app.tenant().name.as_deref()),
     })
 }
 
@@ -69,7 +67,7 @@ async fn add_receiver(
         serde_json::from_value(value).map_err(|e| unprocessable(e.to_string()))?;
     let receiver = app
         .webhooks
-        .add_receiver_in(&spec, app.tenant().name.as_deref())
+        .add_receiver(&spec, app.tenant().name.as_deref())
         .map_err(unprocessable)?;
     Ok((StatusCode::CREATED, Json(receiver)))
 }
@@ -80,7 +78,7 @@ async fn remove_receiver(
 ) -> Result<StatusCode, ControlError> {
     if app
         .webhooks
-        .remove_receiver_in(&id, app.tenant().name.as_deref())
+        .remove_receiver(&id, app.tenant().name.as_deref())
     {
         Ok(StatusCode::NO_CONTENT)
     } else {

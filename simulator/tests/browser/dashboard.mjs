@@ -9,54 +9,13 @@
 // CHROMIUM_BIN (default /usr/bin/chromium). The screenshot goes to target/browser/dashboard.png.
 
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import { CHROMIUM_BIN, CHROMIUM_FLAGS, FIXTURES, OUT, startFacesim } from './facesim.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..', '..');
-const FACESIM_BIN = process.env.FACESIM_BIN
-  ? resolve(process.cwd(), process.env.FACESIM_BIN)
-  : join(repo, 'target', 'debug', 'facesim');
-const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const OUT = join(repo, 'target', 'browser');
-const FIXTURES = join(repo, 'simulator', 'fixtures');
 const VIEWPORT = { width: 1280, height: 800 };
 const TIMEOUT_MS = 15_000;
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-
-/** Starts facesim on a free port; resolves with its base URL, its log and a stop function. */
-async function startFacesim() {
-  const child = spawn(FACESIM_BIN, ['serve', '--addr', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
-  });
-  let log = '';
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  const exited = new Promise((done) => child.once('exit', done));
-  const line = await new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error('facesim did not start in 30 s')), 30_000);
-    createInterface({ input: child.stdout }).once('line', (first) => { clearTimeout(timer); done(first); });
-    child.once('error', fail);
-    exited.then(() => fail(new Error(`facesim exited before listening:\n${log}`)));
-  });
-  const match = /^facesim listening on (http:\/\/\S+)$/.exec(line);
-  assert.ok(match, `unexpected first line from facesim: ${JSON.stringify(line)}`);
-  return {
-    base: match[1],
-    log: () => log,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
-}
 
 /** Calls facesim; resolves with the parsed JSON answer after checking its status. */
 async function call(base, method, path, { json, form, headers = {}, expect = 200 } = {}) {

@@ -7,68 +7,17 @@
 // CHROMIUM_BIN (default /usr/bin/chromium). Screenshots of failures go to target/browser/.
 
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
+import {
+  CHROMIUM_BIN, CHROMIUM_FLAGS, FIXTURES, OUT as SCREENSHOTS, startFacesim, withTimeout,
+} from './facesim.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..', '..');
-const FACESIM_BIN = process.env.FACESIM_BIN
-  ? resolve(process.cwd(), process.env.FACESIM_BIN)
-  : join(repo, 'target', 'debug', 'facesim');
-const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const SCREENSHOTS = join(repo, 'target', 'browser');
-const FIXTURES = join(repo, 'simulator', 'fixtures');
 const SECRET_KEY = 'sk_sbox_facesimsandboxsecretkeyaaaa';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const STEP_TIMEOUT_MS = 15_000;
-
-/** Starts facesim on a free port; resolves with its base URL and a stop function. */
-async function startFacesim() {
-  const child = spawn(FACESIM_BIN, ['serve', '--addr', '127.0.0.1:0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const lines = createInterface({ input: child.stdout });
-  const firstLine = new Promise((done, fail) => {
-    lines.once('line', done);
-    child.once('error', fail);
-    exited.then(({ code, signal }) =>
-      fail(new Error(`facesim exited (${code ?? signal}) before listening:\n${stderr}`)),
-    );
-  });
-  const line = await withTimeout(firstLine, 30_000, `facesim (${FACESIM_BIN}) to start`);
-  const match = /^facesim listening on (http:\/\/\S+)$/.exec(line);
-  assert.ok(match, `unexpected first line from facesim: ${JSON.stringify(line)}`);
-  return {
-    base: match[1],
-    logs: () => stderr,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await withTimeout(exited, 15_000, 'facesim to stop').catch(() => child.kill('SIGKILL'));
-      }
-    },
-  };
-}
 
 /** A local site standing for the integrator: records every request it gets. */
 async function startMerchant() {
@@ -95,14 +44,6 @@ async function startMerchant() {
     },
     close: () => new Promise((done) => server.close(done)),
   };
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A client of the Face Authentication API and of the control API of one facesim. */
@@ -300,7 +241,7 @@ async function main() {
     await facesim.stop();
   }
   const failed = results.filter((r) => !r.ok).length;
-  if (failed) console.log(`facesim log:\n${facesim.logs()}`);
+  if (failed) console.log(`facesim log:\n${facesim.log()}`);
   console.log(`${results.length - failed} passed, ${failed} failed`);
   return failed === 0 && results.length > 0;
 }

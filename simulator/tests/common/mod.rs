@@ -6,12 +6,14 @@
 mod checkout;
 mod pictures;
 mod receiver;
+mod served;
 mod trustmatic;
 mod values;
 
 pub use checkout::*;
 pub use pictures::*;
 pub use receiver::*;
+pub use served::*;
 pub use trustmatic::*;
 pub use values::*;
 
